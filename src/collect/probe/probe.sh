@@ -1,0 +1,425 @@
+#!/bin/sh
+# Hoist probe: a read-only inventory of a Linux host, written for POSIX sh (dash, bash, busybox ash).
+#
+# It changes nothing on the host: it creates no file (not even in /tmp; no here-documents), writes
+# only to its own standard output, and runs no command that takes a lock or needs a password.
+# Every section is framed by a marker carrying a per-run nonce so that host content cannot fake
+# a section, is capped in bytes on the host, and reads its standard input from /dev/null.
+# Secret-looking values are redacted here, on the host, before they are printed.
+#
+# Parameters (replaced by Hoist before sending; shown here with their defaults):
+M='@@HOIST-__NONCE__'
+HOIST_SAMPLES='__SAMPLES__'
+HOIST_INTERVAL='__INTERVAL__'
+HOIST_CAP='__CAP__'
+HOIST_TIMEOUT='__TIMEOUT__'
+
+LC_ALL=C
+LANG=C
+export LC_ALL LANG
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+export PATH
+umask 077
+
+# Redaction, on the host. Mode "records": lines "PID/file:" + elements joined by \001, as made by
+# `grep -a -H '' /proc/*/cmdline | tr '\000' '\001'`; a line with the same prefix as the one before
+# is the rest of a value that held a newline, so it is joined back (as \002) before redacting.
+# Mode "lines": text files (units, env files, crontabs), one line at a time.
+# Keep in step with src/collect/redact.ts (a test runs both over the same cases).
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+HOIST_REDACT_AWK='
+function secretname(n) {
+  n = tolower(n); sub(/^-+/, "", n)
+  if (n == "pwd" || n == "oldpwd") return 0
+  return n ~ /pass|secret|token|key|credential|private|salt|pwd/
+}
+function shapes(s,   out, m, c) {
+  out = ""
+  while (match(s, /"[A-Za-z0-9_.-]+"[ \t]*:[ \t]*"[^"]*"/)) {
+    m = substr(s, RSTART, RLENGTH); c = index(substr(m, 2), "\"")
+    if (secretname(substr(m, 2, c - 1))) m = substr(m, 1, index(m, ":")) " \"<redacted>\""
+    out = out substr(s, 1, RSTART - 1) m; s = substr(s, RSTART + RLENGTH)
+  }
+  s = out s; out = ""
+  while (match(s, /:\/\/[^:\/@ \t"]*:[^@\/ \t"]+@/)) {
+    m = substr(s, RSTART, RLENGTH); c = index(substr(m, 4), ":") + 3
+    out = out substr(s, 1, RSTART - 1) substr(m, 1, c) "<redacted>@"; s = substr(s, RSTART + RLENGTH)
+  }
+  s = out s
+  gsub(/AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/, "<redacted>", s)
+  gsub(/gh[pousr]_[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]+/, "<redacted>", s)
+  gsub(/xox[abprs]-[A-Za-z0-9-][A-Za-z0-9-][A-Za-z0-9-][A-Za-z0-9-][A-Za-z0-9-][A-Za-z0-9-][A-Za-z0-9-]+/, "<redacted>", s)
+  gsub(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/, "<redacted>", s)
+  return s
+}
+function element(e, prev,   eq, name) {
+  if (e ~ /PRIVATE KEY/) {
+    eq = index(e, "=")
+    return eq > 1 ? substr(e, 1, eq) "<redacted>" : "<redacted>"
+  }
+  eq = index(e, "=")
+  if (eq > 1) {
+    name = substr(e, 1, eq - 1)
+    if (name ~ /^-*[A-Za-z0-9_.-]+$/ && secretname(name)) return name "=<redacted>"
+  }
+  if (prev ~ /^--?[A-Za-z0-9_.-]+$/ && secretname(prev) && e != "" && e !~ /^[\/.-]/) return "<redacted>"
+  return shapes(e)
+}
+function record(line,   c, n, i, el, out, prev) {
+  c = index(line, ":"); out = substr(line, 1, c)
+  n = split(substr(line, c + 1), el, "\001"); prev = ""
+  for (i = 1; i <= n; i++) { out = out (i > 1 ? "\001" : "") element(el[i], prev); prev = el[i] }
+  return out
+}
+function quoted(r,   q, e) {
+  q = substr(r, 1, 1); e = index(substr(r, 2), q)
+  return e ? e + 1 : length(r)
+}
+# NAME=value, NAME: value, NAME = "value": a secret name loses its value. The value runs to the
+# closing quote, to the end of the line when the name starts it, or else to the next blank.
+function textline(s,   out, pre, sep, rest, name, v, bq, start) {
+  if (s ~ /PRIVATE KEY/) return "<redacted>"
+  out = ""
+  while (match(s, /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/)) {
+    pre = substr(s, 1, RSTART - 1); sep = substr(s, RSTART, RLENGTH); rest = substr(s, RSTART + RLENGTH)
+    name = sep; sub(/[ \t]*[=:][ \t]*$/, "", name)
+    start = (out == "" && pre ~ /^[ \t]*(export[ \t]+)?$/)
+    out = out pre sep; s = rest
+    if (!secretname(name) || rest == "" || rest ~ /^\/\//) continue
+    bq = substr(pre, length(pre), 1)
+    if (rest ~ /^["\047]/) v = quoted(rest)
+    else if (bq == "\"" || bq == "\047") { v = index(rest, bq) - 1; if (v < 0) v = length(rest) }
+    else if (start) v = length(rest)
+    else { v = match(rest, /[ \t"]/) ? RSTART - 1 : length(rest) }
+    out = out "<redacted>"; s = substr(rest, v + 1)
+  }
+  s = out s; out = ""
+  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+[^ \t\/.-][^ \t]*/)) {
+    m = substr(s, RSTART, RLENGTH); split(m, parts, /[ \t]+/)
+    out = out substr(s, 1, RSTART - 1) (secretname(parts[1]) ? parts[1] " <redacted>" : m); s = substr(s, RSTART + RLENGTH)
+  }
+  return shapes(out s)
+}
+mode == "lines" { print textline($0); next }
+mode == "prefixed" { c = index($0, ":"); print substr($0, 1, c) textline(substr($0, c + 1)); next }
+{
+  c = index($0, ":"); p = substr($0, 1, c)
+  if (p == cur && c > 0) { buf = buf "\002" substr($0, c + 1); next }
+  if (cur != "") print record(buf)
+  cur = p; buf = $0
+}
+END { if (mode == "records" && cur != "") print record(buf) }
+'
+
+has() { command -v "$1" >/dev/null 2>&1; }
+
+HAS_HEAD_C=
+if head -c 1 </dev/null >/dev/null 2>&1; then HAS_HEAD_C=1; fi
+HAS_TIMEOUT=
+if has timeout && timeout 5 true >/dev/null 2>&1; then HAS_TIMEOUT=1; fi
+HAS_GREP_A=
+if printf 'a\000b\n' | grep -a -H '' >/dev/null 2>&1; then HAS_GREP_A=1; fi
+
+# Bounded run of a command that may hang (network filesystems, locked databases).
+bounded() {
+  if [ -n "$HAS_TIMEOUT" ]; then timeout "$HOIST_TIMEOUT" "$@"; else "$@"; fi
+}
+
+cap() {
+  if [ -n "$HAS_HEAD_C" ]; then head -c "$1"; else cat; fi
+}
+
+redact_records() { awk -v mode=records "$HOIST_REDACT_AWK"; }
+redact_lines() { awk -v mode=lines "$HOIST_REDACT_AWK"; }
+redact_prefixed() { awk -v mode=prefixed "$HOIST_REDACT_AWK"; }
+
+# Print the files that exist among the arguments, each behind a header line; name the unreadable.
+show_files() {
+  for f in "$@"; do
+    [ -e "$f" ] || continue
+    if [ ! -r "$f" ]; then printf '%s UNREADABLE %s\n' "$M" "$f"; continue; fi
+    [ -f "$f" ] || continue
+    printf '%s FILE %s\n' "$M" "$f"
+    cat "$f" 2>/dev/null
+    printf '\n'
+  done
+}
+
+sec_meta() {
+  printf 'probe_version=1\n'
+  printf 'uid=%s\n' "$(id -u 2>/dev/null)"
+  printf 'hostname=%s\n' "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
+  printf 'clk_tck=%s\n' "$(getconf CLK_TCK 2>/dev/null)"
+  printf 'page_size=%s\n' "$(getconf PAGESIZE 2>/dev/null)"
+  grep '^btime ' /proc/stat
+  read -r up _ </proc/uptime && printf 'uptime=%s\n' "$up"
+  printf 'tools='
+  for t in ss ps systemctl dpkg-query rpm apk sadf timeout; do has "$t" && printf '%s ' "$t"; done
+  printf '\n'
+}
+
+sec_os() {
+  show_files /etc/os-release /usr/lib/os-release /etc/lsb-release /etc/redhat-release \
+    /etc/alpine-release /etc/debian_version
+  printf '%s UNAME\n' "$M"
+  uname -srm
+  printf '%s INIT\n' "$M"
+  cat /proc/1/comm 2>/dev/null
+  [ -d /run/systemd/system ] && printf 'systemd-running\n'
+  [ -d /run/openrc ] && printf 'openrc-running\n'
+  printf '%s VIRT\n' "$M"
+  if has systemd-detect-virt; then printf 'detect-virt=%s\n' "$(systemd-detect-virt 2>/dev/null)"; fi
+  for f in sys_vendor product_name; do
+    [ -r "/sys/class/dmi/id/$f" ] && printf '%s=%s\n' "$f" "$(cat "/sys/class/dmi/id/$f" 2>/dev/null)"
+  done
+  grep -q '^flags.* hypervisor' /proc/cpuinfo 2>/dev/null && printf 'cpu-hypervisor-flag\n'
+  [ -f /.dockerenv ] && printf 'dockerenv\n'
+  [ -f /run/.containerenv ] && printf 'containerenv\n'
+  grep -q -e docker -e lxc -e kubepods /proc/1/cgroup 2>/dev/null && printf 'container-cgroup\n'
+}
+
+sec_capacity() {
+  grep -e '^processor' -e '^model name' /proc/cpuinfo
+  grep -e '^MemTotal:' -e '^SwapTotal:' /proc/meminfo
+}
+
+# Process table straight from /proc: works without ps, on busybox, and in any locale.
+sec_processes() {
+  cd /proc || return 1
+  printf '%s STAT\n' "$M"
+  cat [0-9]*/stat 2>/dev/null
+  printf '%s STATUS\n' "$M"
+  grep -H -e '^Uid:' -e '^Threads:' [0-9]*/status 2>/dev/null
+  printf '%s LINKS\n' "$M"
+  ls -l [0-9]*/exe [0-9]*/cwd 2>/dev/null
+  printf '%s CGROUP\n' "$M"
+  grep -H '' [0-9]*/cgroup 2>/dev/null
+  printf '%s CMDLINE\n' "$M"
+  if [ -n "$HAS_GREP_A" ]; then
+    grep -a -H '' [0-9]*/cmdline 2>/dev/null | tr '\000' '\001' | redact_records
+  else
+    for p in [0-9]*; do
+      printf '%s/cmdline:' "$p"
+      tr '\000\n' '\001 ' <"$p/cmdline" 2>/dev/null
+      printf '\n'
+    done | redact_records
+  fi
+}
+
+sec_environ() {
+  cd /proc || return 1
+  if [ -n "$HAS_GREP_A" ]; then
+    grep -a -H '' [0-9]*/environ 2>/dev/null | tr '\000' '\001' | redact_records
+  else
+    for p in [0-9]*; do
+      [ -r "$p/environ" ] || continue
+      printf '%s/environ:' "$p"
+      tr '\000\n' '\001 ' <"$p/environ" 2>/dev/null
+      printf '\n'
+    done | redact_records
+  fi
+}
+
+sec_sockets() {
+  for f in tcp tcp6 udp udp6; do
+    [ -r "/proc/net/$f" ] || continue
+    printf '%s TABLE %s\n' "$M" "$f"
+    cat "/proc/net/$f"
+  done
+}
+
+# Open sockets and files per process: socket inodes give listeners their pid; files give data paths.
+# `ls -l` reads every link under /proc in one process (readlink would fork once per fd); /proc's
+# names are numeric, so parsing ls is safe here.
+# shellcheck disable=SC2010,SC2012
+sec_fds() {
+  cd /proc || return 1
+  ls -l [0-9]*/fd/ 2>/dev/null | grep -e '^[0-9]' -e 'socket:' -e ' -> /' |
+    grep -v -e ' -> /dev/' -e ' -> /proc/' -e ' -> /sys/' -e ' -> /memfd:'
+}
+
+sec_packages() {
+  if has dpkg-query; then
+    printf '%s MANAGER dpkg\n' "$M"
+    # shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
+    bounded dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\t${Status}\n' 2>/dev/null
+  fi
+  if has rpm; then
+    printf '%s MANAGER rpm\n' "$M"
+    bounded rpm -qa --qf '%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{ARCH}\tinstalled\n' 2>/dev/null
+  fi
+  if [ -r /lib/apk/db/installed ]; then
+    printf '%s MANAGER apk\n' "$M"
+    grep -e '^P:' -e '^V:' -e '^A:' /lib/apk/db/installed
+  fi
+}
+
+sec_units() {
+  for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+    [ -d "$d" ] || continue
+    grep -H -e '^Description=' -e '^ExecStart=' -e '^User=' -e '^Group=' -e '^WorkingDirectory=' \
+      -e '^EnvironmentFile=' -e '^Environment=' -e '^Type=' \
+      "$d"/*.service "$d"/*.service.d/*.conf 2>/dev/null | redact_prefixed
+  done
+  printf '%s ENVFILES\n' "$M"
+  for d in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+    grep -h '^EnvironmentFile=' "$d"/*.service "$d"/*.service.d/*.conf 2>/dev/null
+  done | sed -e 's/^EnvironmentFile=-\{0,1\}//' | sort -u | while read -r f; do
+    case "$f" in /*) ;; *) continue ;; esac
+    if [ ! -f "$f" ] || [ ! -r "$f" ]; then continue; fi
+    printf '%s FILE %s\n' "$M" "$f"
+    cap 65536 <"$f" | redact_lines
+    printf '\n'
+  done
+  if [ -d /run/systemd/system ] && has systemctl; then
+    printf '%s ACTIVE\n' "$M"
+    bounded systemctl list-units --type=service --all --no-legend --no-pager --plain 2>/dev/null
+    printf '%s ENABLED\n' "$M"
+    bounded systemctl list-unit-files --type=service --no-legend --no-pager 2>/dev/null
+  fi
+}
+
+sec_initscripts() {
+  [ -d /etc/init.d ] || return 0
+  printf '%s SCRIPTS\n' "$M"
+  ls /etc/init.d 2>/dev/null
+  printf '%s RUNLEVELS\n' "$M"
+  ls /etc/rc2.d /etc/rc3.d /etc/rc5.d /etc/runlevels/default 2>/dev/null
+  printf '%s VARS\n' "$M"
+  grep -H -e '^[[:space:]]*DAEMON=' -e '^[[:space:]]*DAEMON_ARGS=' -e '^[[:space:]]*DAEMON_OPTS=' \
+    -e '^[[:space:]]*USER=' -e '^[[:space:]]*DESC=' -e '^[[:space:]]*command=' \
+    -e '^[[:space:]]*command_args=' -e '^[[:space:]]*command_user=' -e '^[[:space:]]*directory=' \
+    /etc/init.d/* 2>/dev/null | redact_prefixed
+}
+
+sec_cron() {
+  show_files /etc/crontab /etc/anacrontab /etc/cron.d/* /var/spool/cron/crontabs/* \
+    /var/spool/cron/* /etc/crontabs/* | redact_lines
+  printf '%s PERIODIC\n' "$M"
+  ls -d /etc/cron.hourly/* /etc/cron.daily/* /etc/cron.weekly/* /etc/cron.monthly/* \
+    /etc/periodic/*/* 2>/dev/null
+  printf '%s OWN\n' "$M"
+  has crontab && crontab -l 2>/dev/null | redact_lines
+  printf '%s TIMERS\n' "$M"
+  for d in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+    grep -H -e '^OnCalendar=' -e '^OnBootSec=' -e '^OnUnitActiveSec=' -e '^Unit=' "$d"/*.timer 2>/dev/null
+  done
+  printf '%s TIMERS-ENABLED\n' "$M"
+  ls /etc/systemd/system/timers.target.wants 2>/dev/null
+}
+
+sec_mounts() {
+  cat /proc/mounts
+  # df is bounded: a dead network filesystem would otherwise hang it
+  printf '%s DF\n' "$M"
+  bounded df -kP 2>/dev/null
+}
+
+# Sizes of directories where applications keep state: those their processes hold files open in,
+# their working directories, and the usual data roots. du is bounded per directory and overall.
+# shellcheck disable=SC2012 # see sec_fds
+sec_datapaths() {
+  [ -n "$HAS_TIMEOUT" ] || { printf 'no-timeout-command\n'; return 0; }
+  cd /proc || return 1
+  read -r start _ </proc/uptime
+  deadline=$((${start%.*} + HOIST_TIMEOUT * 3))
+  {
+    ls -l [0-9]*/fd/ 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p' |
+      grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sed -e 's/\/[^/]*$//'
+    ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p'
+    ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null
+  } | grep -v -e '^/$' -e '^/proc' -e '^/sys' -e '^/dev' -e '^/run' -e '^/tmp' | sort -u | head -n 200 |
+    while read -r d; do
+      [ -d "$d" ] || continue
+      read -r now _ </proc/uptime
+      if [ "${now%.*}" -ge "$deadline" ]; then printf '%s DEADLINE\n' "$M"; break; fi
+      s=$(bounded du -skx "$d" 2>/dev/null | tail -n 1)
+      printf '%s\t%s\n' "$d" "${s%%[!0-9]*}"
+    done
+}
+
+sec_users() {
+  cut -d: -f1,3,4,6,7 /etc/passwd
+  printf '%s GROUPS\n' "$M"
+  cut -d: -f1,3,4 /etc/group
+}
+
+sec_sysctl() {
+  show_files /etc/sysctl.conf /etc/sysctl.d/*.conf
+}
+
+sec_network() {
+  if has ip; then
+    ip -o addr show 2>/dev/null
+    printf '%s ROUTE\n' "$M"
+    ip route show default 2>/dev/null
+  fi
+  printf '%s RESOLV\n' "$M"
+  grep '^nameserver' /etc/resolv.conf 2>/dev/null
+}
+
+sec_modules() {
+  cut -d' ' -f1 /proc/modules 2>/dev/null
+}
+
+# Utilisation history kept by sysstat, when present: its daily files (a month at most).
+sec_sysstat() {
+  has sadf || return 0
+  for d in /var/log/sa /var/log/sysstat; do
+    [ -d "$d" ] || continue
+    for f in "$d"/sa[0-9]*; do
+      [ -f "$f" ] || continue
+      printf '%s FILE %s\n' "$M" "$f"
+      bounded sadf -d "$f" -- -u -r 2>/dev/null
+    done
+  done
+}
+
+sec_utilisation() {
+  n=0
+  while :; do
+    read -r up _ </proc/uptime
+    printf '%s SAMPLE %s\n' "$M" "$up"
+    grep '^cpu ' /proc/stat
+    grep -e '^MemTotal:' -e '^MemAvailable:' -e '^MemFree:' -e '^Buffers:' -e '^Cached:' /proc/meminfo
+    cat /proc/loadavg
+    cat /proc/[0-9]*/stat 2>/dev/null
+    n=$((n + 1))
+    [ "$n" -ge "$HOIST_SAMPLES" ] && break
+    sleep "$HOIST_INTERVAL"
+  done
+}
+
+run_section() {
+  read -r t _ </proc/uptime
+  printf '%s BEGIN %s %s\n' "$M" "$1" "$t"
+  { (sec_"$1") </dev/null 2>/dev/null; printf '\n%s RC %s\n' "$M" "$?"; } | cap "$2"
+  read -r t _ </proc/uptime
+  printf '%s END %s %s\n' "$M" "$1" "$t"
+}
+
+hoist_main() {
+  run_section meta 65536
+  run_section os 262144
+  run_section capacity 262144
+  run_section processes "$HOIST_CAP"
+  run_section environ "$HOIST_CAP"
+  run_section sockets "$HOIST_CAP"
+  run_section fds "$HOIST_CAP"
+  run_section packages "$HOIST_CAP"
+  run_section units "$HOIST_CAP"
+  run_section initscripts 1048576
+  run_section cron 1048576
+  run_section users 1048576
+  run_section sysctl 262144
+  run_section network 262144
+  run_section modules 262144
+  # Last: the sections that can wait on slow disks or take the sampling time.
+  run_section mounts 1048576
+  run_section datapaths 262144
+  run_section sysstat "$HOIST_CAP"
+  run_section utilisation "$HOIST_CAP"
+  printf '%s DONE\n' "$M"
+}
+
+[ "${HOIST_PROBE_LIBRARY:-}" = 1 ] || hoist_main

@@ -1,0 +1,105 @@
+/**
+ * Secret redaction in the collect stage. The probe already redacts on the host (the awk program
+ * in probe.sh); this is the same rule set in TypeScript, applied again to everything parsed, so a
+ * secret the host-side pass missed (an old probe, --local, a hand-edited file) still never lands.
+ * Keep the two in step: test/unit/collect/redact.test.ts runs both over the same cases.
+ */
+export const REDACTED = '<redacted>'
+
+const SECRET_WORDS = /pass|secret|token|key|credential|private|salt|pwd/
+const NOT_SECRET = new Set(['pwd', 'oldpwd'])
+const JSON_MEMBER = /"([A-Za-z0-9_.-]+)"[ \t]*:[ \t]*"[^"]*"/g
+const URL_CREDENTIALS = /:\/\/([^:/@ \t"]*):[^@/ \t"]+@/g
+const TOKEN_SHAPES = [
+  /AKIA[0-9A-Z]{16}/g,
+  /gh[pousr]_[A-Za-z0-9]{10,}/g,
+  /xox[abprs]-[A-Za-z0-9-]{7,}/g,
+  /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+]
+
+export function isSecretName(name: string): boolean {
+  const n = name.toLowerCase().replace(/^-+/, '')
+  return !NOT_SECRET.has(n) && SECRET_WORDS.test(n)
+}
+
+/** JSON members with secret names, credentials in URLs and well-known token shapes, anywhere. */
+export function redactShapes(value: string): string {
+  let out = value.replace(JSON_MEMBER, (m, name: string) => (isSecretName(name) ? `${m.slice(0, m.indexOf(':') + 1)} "${REDACTED}"` : m))
+  out = out.replace(URL_CREDENTIALS, `://$1:${REDACTED}@`)
+  for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED)
+  return out
+}
+
+/** One argv element or environment entry; `previous` is the element before it (for `--password x`). */
+export function redactElement(element: string, previous = ''): string {
+  const eq = element.indexOf('=')
+  if (element.includes('PRIVATE KEY')) return eq > 0 ? `${element.slice(0, eq + 1)}${REDACTED}` : REDACTED
+  if (eq > 0) {
+    const name = element.slice(0, eq)
+    if (/^-*[A-Za-z0-9_.-]+$/.test(name) && isSecretName(name)) return `${name}=${REDACTED}`
+  }
+  if (/^--?[A-Za-z0-9_.-]+$/.test(previous) && isSecretName(previous) && element !== '' && !/^[/.-]/.test(element)) {
+    return REDACTED
+  }
+  return redactShapes(element)
+}
+
+export function redactArgv(argv: string[]): string[] {
+  return argv.map((element, i) => redactElement(element, i > 0 ? argv[i - 1] : ''))
+}
+
+export function redactEnv(env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    const entry = redactElement(`${name}=${value}`)
+    out[name] = entry.slice(entry.indexOf('=') + 1)
+  }
+  return out
+}
+
+/**
+ * One line of a text file (unit, env file, crontab, config): `NAME=value`, `NAME: value`,
+ * `NAME = "value"` lose their value when NAME looks secret. The value runs to its closing quote,
+ * to the end of the line when the name starts the line, or else to the next blank.
+ */
+export function redactLine(line: string): string {
+  if (line.includes('PRIVATE KEY')) return REDACTED
+  const assignment = /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/g
+  let out = ''
+  let rest = line
+  for (;;) {
+    assignment.lastIndex = 0
+    const m = assignment.exec(rest)
+    if (!m) break
+    const pre = rest.slice(0, m.index)
+    const sep = m[0]
+    const after = rest.slice(m.index + sep.length)
+    const name = sep.replace(/[ \t]*[=:][ \t]*$/, '')
+    const atStart = out === '' && /^[ \t]*(export[ \t]+)?$/.test(pre)
+    out += pre + sep
+    rest = after
+    if (!isSecretName(name) || after === '' || after.startsWith('//')) continue
+    const before = pre.slice(-1)
+    let length: number
+    if (/^["']/.test(after)) {
+      const close = after.indexOf(after[0]!, 1)
+      length = close < 0 ? after.length : close + 1
+    } else if (before === '"' || before === "'") {
+      const close = after.indexOf(before)
+      length = close < 0 ? after.length : close
+    } else if (atStart) {
+      length = after.length
+    } else {
+      const blank = after.search(/[ \t"]/)
+      length = blank < 0 ? after.length : blank
+    }
+    out += REDACTED
+    rest = after.slice(length)
+  }
+  out += rest
+  out = out.replace(/--?[A-Za-z0-9_.-]+[ \t]+[^ \t/.-][^ \t]*/g, (m) => {
+    const flag = m.split(/[ \t]+/)[0]!
+    return isSecretName(flag) ? `${flag} ${REDACTED}` : m
+  })
+  return redactShapes(out)
+}

@@ -1,0 +1,40 @@
+/** Every failure a user can meet, with a stable code and what to do next. */
+export type ErrorCode =
+  | 'TARGET_INVALID'
+  | 'SSH_UNREACHABLE'
+  | 'SSH_REFUSED'
+  | 'SSH_TIMEOUT'
+  | 'SSH_AUTH_FAILED'
+  | 'SSH_HOSTKEY_UNKNOWN'
+  | 'SSH_HOSTKEY_CHANGED'
+  | 'SSH_HOSTKEY_REVOKED'
+  | 'SSH_CONFIG_INVALID'
+  | 'SSH_FAILED'
+  | 'PROBE_FAILED'
+  | 'PROBE_TIMEOUT'
+  | 'SNAPSHOT_INVALID'
+  | 'FACTS_INVALID'
+  | 'WORKSPACE_INVALID'
+  | 'INPUT_MISSING'
+
+export class HoistError extends Error {
+  readonly code: ErrorCode
+  readonly suggestion: string
+  readonly host?: string
+
+  constructor(code: ErrorCode, message: string, suggestion: string, options: {host?: string; cause?: unknown} = {}) {
+    super(message, {cause: options.cause})
+    this.name = 'HoistError'
+    this.code = code
+    this.suggestion = suggestion
+    this.host = options.host
+  }
+
+  toJSON(): {code: ErrorCode; message: string; suggestion: string; host?: string} {
+    return {code: this.code, message: this.message, suggestion: this.suggestion, host: this.host}
+  }
+}
+
+export function isHoistError(error: unknown): error is HoistError {
+  return error instanceof HoistError
+}
