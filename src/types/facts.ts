@@ -223,4 +223,6 @@ export interface TranscriptEntry {
   exitCode: number | null
   bytes: number
   truncated: boolean
+  /** Time the section took on the host. */
+  seconds?: number
 }

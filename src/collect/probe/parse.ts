@@ -49,7 +49,7 @@ export function parseProbeOutput(run: ProbeRun, identity: Omit<HostIdentity, 'ho
     collectedAt: run.collectedAt,
     probe: {
       version: parsed.meta.probeVersion ?? 0,
-      sha256: run.sha256,
+      sha256: parsed.meta.probeSha256 ?? run.sha256,
       durationMs: Math.round(run.durationMs),
       bytes: Buffer.byteLength(run.output),
       complete: run.complete && framed.done,
@@ -70,5 +70,6 @@ function transcript(framed: FramedOutput): TranscriptEntry[] {
     exitCode: s.exitCode,
     bytes: s.bytes,
     truncated: s.exitCode === null,
+    ...(s.startedAt !== undefined && s.endedAt !== undefined ? {seconds: Math.round((s.endedAt - s.startedAt) * 100) / 100} : {}),
   }))
 }

@@ -9,6 +9,7 @@
 #
 # Parameters (replaced by Hoist before sending; shown here with their defaults):
 M='@@HOIST-__NONCE__'
+HOIST_PROBE_SHA='__PROBE_SHA__'
 HOIST_SAMPLES='__SAMPLES__'
 HOIST_INTERVAL='__INTERVAL__'
 HOIST_CAP='__CAP__'
@@ -147,6 +148,7 @@ show_files() {
 
 sec_meta() {
   printf 'probe_version=1\n'
+  printf 'probe_sha256=%s\n' "$HOIST_PROBE_SHA"
   printf 'uid=%s\n' "$(id -u 2>/dev/null)"
   printf 'hostname=%s\n' "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
   printf 'clk_tck=%s\n' "$(getconf CLK_TCK 2>/dev/null)"
@@ -176,6 +178,7 @@ sec_os() {
   [ -f /.dockerenv ] && printf 'dockerenv\n'
   [ -f /run/.containerenv ] && printf 'containerenv\n'
   grep -q -e docker -e lxc -e kubepods /proc/1/cgroup 2>/dev/null && printf 'container-cgroup\n'
+  true
 }
 
 sec_capacity() {

@@ -18,7 +18,10 @@ export interface ProbeParams {
 
 export interface Probe {
   script: string
+  /** Of the exact script sent (nonce and parameters included). */
   sha256: string
+  /** Of the probe's source, before parameters: the same for every run of this Hoist version. */
+  templateSha256: string
   nonce: string
 }
 
@@ -30,10 +33,20 @@ export const DEFAULT_PROBE_PARAMS: Omit<ProbeParams, 'nonce'> = {
 }
 
 let template: string | undefined
+let templateSha: string | undefined
 
 export function probeTemplate(): string {
   template ??= readFileSync(packagePath('src/collect/probe/probe.sh'), 'utf8')
   return template
+}
+
+export function probeTemplateSha256(): string {
+  templateSha ??= sha256(probeTemplate())
+  return templateSha
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
 }
 
 export function newNonce(): string {
@@ -56,7 +69,8 @@ export function buildProbe(params: Partial<ProbeParams> = {}): Probe {
     __INTERVAL__: String(Math.max(1, Math.floor(p.intervalSeconds))),
     __CAP__: String(Math.max(4096, Math.floor(p.sectionCapBytes))),
     __TIMEOUT__: String(Math.max(1, Math.floor(p.commandTimeoutSeconds))),
+    __PROBE_SHA__: probeTemplateSha256(),
   }
-  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT)__/g, (key) => values[key] ?? key)
-  return {script, sha256: createHash('sha256').update(script).digest('hex'), nonce: p.nonce}
+  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT|PROBE_SHA)__/g, (key) => values[key] ?? key)
+  return {script, sha256: sha256(script), templateSha256: probeTemplateSha256(), nonce: p.nonce}
 }

@@ -22,6 +22,8 @@ export interface RunningSshd {
   /** `type base64` of each host public key, in hostKeyTypes order. */
   hostKeyPubLines: string[]
   dir: string
+  /** What sshd logged to stderr so far (LogLevel VERBOSE). */
+  log(): string
   stop(): Promise<void>
 }
 
@@ -90,7 +92,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
       reject(new Error(`sshd exited with ${code}:\n${log}`))
     })
   })
-  return {port, hostKeyPubLines, dir, stop: () => stopSshd(child, dir)}
+  return {port, hostKeyPubLines, dir, log: () => log, stop: () => stopSshd(child, dir)}
 }
 
 async function stopSshd(child: ChildProcess, dir: string): Promise<void> {

@@ -3,6 +3,8 @@ import {int, keyValues, note} from './context.js'
 
 export interface MetaSection {
   probeVersion?: number
+  /** The probe source's hash, as the probe itself reported it. */
+  probeSha256?: string
   uid?: number
   hostname: string
   clockTicks: number
@@ -18,6 +20,7 @@ export function parseMeta(lines: string[], ctx: ParseContext): MetaSection {
   const btime = lines.find((l) => l.startsWith('btime '))
   const meta: MetaSection = {
     probeVersion: int(kv.probe_version),
+    probeSha256: /^[0-9a-f]{64}$/.test(kv.probe_sha256 ?? '') ? kv.probe_sha256 : undefined,
     uid: int(kv.uid),
     hostname: (kv.hostname ?? '').trim(),
     clockTicks: int(kv.clk_tck) ?? 100,
