@@ -27,13 +27,18 @@ export async function scanSsh(spec: string, options: SshScanOptions): Promise<Sc
   try {
     const collected = await collect(
       transport,
-      {name: options.name ?? spec, transport: 'ssh', target: spec, address: target.host, port: target.port, user: target.user, sudo: options.sudo},
+      {name: options.name ?? defaultName(spec), transport: 'ssh', target: spec, address: target.host, port: target.port, user: target.user, sudo: options.sudo},
       options,
     )
     return {facts: collected.facts, command: collected.command, scriptSha256: collected.probe.sha256, notes: [...transport.notes]}
   } finally {
     await transport.close()
   }
+}
+
+/** The workspace name of a target: the host as the user wrote it, without the login user. */
+export function defaultName(spec: string): string {
+  return spec.replace(/^[^@]*@/, '').replace(/^\[([^\]]+)\](?::22)?$/, '$1').replace(/:22$/, '')
 }
 
 /** This machine, with the same probe. */

@@ -12,6 +12,27 @@ export interface ConnectionWatch {
   watch(onLost: (error: HoistError) => void): () => void
 }
 
+interface ChannelInternals {
+  outgoing?: {id?: number; state?: string}
+  _client?: {_protocol?: {signal?: (channel: number, signal: string) => void}}
+}
+
+/**
+ * A closed channel does not end the remote process (sshd only closes its pipes), so ask sshd to KILL it
+ * (OpenSSH >= 7.9 honours this). ssh2's channel.signal() is a silent no-op once stdin has been ended,
+ * which exec always does, so this goes one level down to the same protocol call, guarded by feature checks.
+ */
+function killRemote(ch: ClientChannel): void {
+  const internals = ch as unknown as ChannelInternals
+  const protocol = internals._client?._protocol
+  const id = internals.outgoing?.id
+  const state = internals.outgoing?.state
+  if ((state !== 'open' && state !== 'eof') || typeof id !== 'number' || typeof protocol?.signal !== 'function') return
+  try {
+    protocol.signal(id, 'KILL')
+  } catch {}
+}
+
 /**
  * One exec channel. Timeouts and the output cap end the channel and resolve with exitCode null;
  * only a lost connection rejects, since then nothing about the command can be trusted.
@@ -54,12 +75,9 @@ export function execOverSsh(client: Client, label: string, command: string, opti
       cleanup()
       reject(error)
     }
-    // The remote process may outlive a closed channel; KILL first where the server honours signals.
     const stop = (ch: ClientChannel | undefined): void => {
       if (!ch) return
-      try {
-        ch.signal('KILL')
-      } catch {}
+      killRemote(ch)
       try {
         ch.close()
       } catch {}

@@ -1,21 +1,17 @@
 import os from 'node:os'
 import {join} from 'node:path'
-import type {Duplex} from 'node:stream'
 import {password as askPassword} from '@inquirer/prompts'
-import ssh2 from 'ssh2'
-import type {Client as SshClient, ServerHostKeyAlgorithm} from 'ssh2'
+import type {Client as SshClient} from 'ssh2'
 import {HoistError} from '../../errors.js'
-import {makeAuthHandler, type AuthRecord, type SshPrompter} from './ssh-auth.js'
+import type {SshPrompter} from './ssh-auth.js'
+import {DEFAULT_CONNECT_TIMEOUT_MS, endClient, forward, openConnection, type ConnectSettings} from './ssh-connection.js'
 import {execOverSsh} from './ssh-exec.js'
-import {preferredHostKeyAlgorithms, verifyHostKey, type HopScope, type HostKeyOutcome, type HostKeyPolicy} from './ssh-hostkey.js'
-import {connectError, forwardError} from './ssh-errors.js'
+import type {HopScope, HostKeyOutcome} from './ssh-hostkey.js'
 import type {SshTarget} from './target.js'
 import type {Transport} from './transport.js'
 
-// Named imports from ssh2 compile, then fail at run time under native ESM.
-const {Client} = ssh2
-
 export type {SshPrompter} from './ssh-auth.js'
+export type {HostKeyOutcome} from './ssh-hostkey.js'
 
 export interface SshConnectOptions {
   /** Default ~/.ssh/known_hosts. */
@@ -46,14 +42,21 @@ export interface SshTransport extends Transport {
   readonly notes: readonly string[]
 }
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 20_000
-const DEFAULT_AUTH_TIMEOUT_MS = 30_000
-
 export async function connectSsh(target: SshTarget, options: SshConnectOptions = {}): Promise<SshTransport> {
-  const policy: HostKeyPolicy = {
-    knownHostsPath: options.knownHostsPath ?? join(os.homedir(), '.ssh', 'known_hosts'),
-    globalKnownHostsPaths: options.globalKnownHostsPaths ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
-    acceptNew: options.acceptNew ?? false,
+  const agentSocket = options.agentSocket === false ? undefined : (options.agentSocket ?? (process.env.SSH_AUTH_SOCK || undefined))
+  const settings: ConnectSettings = {
+    policy: {
+      knownHostsPath: options.knownHostsPath ?? join(os.homedir(), '.ssh', 'known_hosts'),
+      globalKnownHostsPaths: options.globalKnownHostsPaths ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+      acceptNew: options.acceptNew ?? false,
+    },
+    ...(options.connectTimeoutMs !== undefined ? {connectTimeoutMs: options.connectTimeoutMs} : {}),
+    authTimeoutMs: options.authTimeoutMs ?? 30_000,
+    identityFiles: options.identityFiles ?? [],
+    ...(agentSocket ? {agentSocket} : {}),
+    ...(options.prompt ? {prompt: options.prompt} : {}),
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+    keepaliveCountMax: options.keepaliveCountMax ?? 4,
   }
   const hops = [...target.proxyJump, {...target, proxyJump: []}]
   const clients: SshClient[] = []
@@ -65,7 +68,7 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
       const scope: HopScope = {host: target.label, who: last ? target.label : `jump host ${hop.label} (on the way to ${target.label})`}
       const previous = clients[index - 1]
       const sock = previous ? await forward(previous, hop, scope, options.connectTimeoutMs ?? hop.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) : undefined
-      const opened = await openConnection(hop, scope, sock, options, policy, notes)
+      const opened = await openConnection(hop, scope, sock, settings, notes)
       clients.push(opened.client)
       hostKey = opened.hostKey
     }
@@ -74,119 +77,6 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
     throw error
   }
   return makeTransport(target, clients, hostKey as HostKeyOutcome, notes)
-}
-
-/** Ask the bastion to open a TCP connection onwards; the channel becomes the next hop's socket. */
-function forward(via: SshClient, hop: SshTarget, scope: HopScope, timeoutMs: number): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    let settled = false
-    const timer = setTimeout(() => {
-      settled = true
-      reject(new HoistError('SSH_TIMEOUT', `The jump host could not reach ${hop.host}:${hop.port} for ${scope.who} within ${Math.round(timeoutMs / 1000)} s.`, 'Check that the jump host can reach that address and port (firewall, routing).', {host: scope.host}))
-    }, timeoutMs)
-    via.forwardOut('127.0.0.1', 0, hop.host, hop.port, (error, stream) => {
-      clearTimeout(timer)
-      if (settled) {
-        stream?.close()
-        return
-      }
-      settled = true
-      if (error) reject(forwardError(error, hop, scope))
-      else resolve(stream)
-    })
-  })
-}
-
-function openConnection(hop: SshTarget, scope: HopScope, sock: Duplex | undefined, options: SshConnectOptions, policy: HostKeyPolicy, notes: string[]): Promise<{client: SshClient; hostKey: HostKeyOutcome}> {
-  const client = new Client()
-  client.once('close', () => closedClients.add(client))
-  const record: AuthRecord = {tried: [], exhausted: false}
-  const connectMs = options.connectTimeoutMs ?? hop.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const authMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS
-  let phase: 'connect' | 'auth' = 'connect'
-  let tcpConnected = false
-  let hostKeyError: HoistError | undefined
-  let hostKey: HostKeyOutcome | undefined
-  let settled = false
-  let timer: NodeJS.Timeout | undefined
-
-  return new Promise((resolve, reject) => {
-    const fail = (error: HoistError): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      client.destroy()
-      sock?.destroy()
-      reject(error)
-    }
-    const arm = (ms: number): void => {
-      clearTimeout(timer)
-      timer = setTimeout(() => fail(connectError({level: 'hoist-timeout'}, {hop, scope, phase, tcpConnected, record, timeoutMs: ms})), ms)
-    }
-    // This listener stays for the client's whole life: a late second error would otherwise crash the process.
-    client.on('error', (error: Error & {level?: string; code?: string | number}) => {
-      if (settled) return
-      if (error.level === 'agent' || (error.level === 'client-authentication' && !record.exhausted)) {
-        notes.push(`${scope.who}: ${error.message}`)
-        return
-      }
-      fail(hostKeyError ?? connectError(error, {hop, scope, phase, tcpConnected, record, timeoutMs: connectMs}))
-    })
-    client.on('connect', () => {
-      tcpConnected = true
-    })
-    client.on('handshake', () => {
-      phase = 'auth'
-      arm(authMs)
-    })
-    client.on('ready', () => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve({client, hostKey: hostKey as HostKeyOutcome})
-    })
-    client.on('close', () => fail(hostKeyError ?? connectError({level: 'closed'}, {hop, scope, phase, tcpConnected, record, timeoutMs: connectMs})))
-
-    const agentSocket = options.agentSocket === false ? undefined : (options.agentSocket ?? process.env.SSH_AUTH_SOCK)
-    const identityFiles = [...new Set([...(options.identityFiles ?? []), ...hop.identityFiles])]
-    const authHandler = makeAuthHandler(
-      {
-        who: `${hop.user}@${hop.label}`,
-        username: hop.user,
-        ...(agentSocket ? {agentSocket} : {}),
-        identityFiles,
-        ...(options.prompt ? {prompt: options.prompt} : {}),
-        onPromptStart: () => clearTimeout(timer),
-        onPromptEnd: () => arm(authMs),
-      },
-      record,
-    )
-    arm(connectMs)
-    preferredHostKeyAlgorithms(hop, policy).then((serverHostKey) => {
-      if (settled) return
-      client.connect({
-        ...(sock ? {sock} : {host: hop.host, port: hop.port}),
-        username: hop.user,
-        readyTimeout: 0,
-        keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
-        keepaliveCountMax: options.keepaliveCountMax ?? 4,
-        algorithms: {serverHostKey: serverHostKey as ServerHostKeyAlgorithm[]},
-        authHandler,
-        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-          verifyHostKey(hop, scope, key, policy, notes).then(
-            (outcome) => {
-              hostKey = outcome
-              verify(true)
-            },
-            (error: HoistError) => {
-              hostKeyError = error
-              verify(false)
-            },
-          )
-        },
-      })
-    }, (error: unknown) => fail(connectError(error as Error, {hop, scope, phase, tcpConnected, record, timeoutMs: connectMs})))
-  })
 }
 
 function makeTransport(target: SshTarget, clients: SshClient[], hostKey: HostKeyOutcome, notes: string[]): SshTransport {
@@ -222,26 +112,6 @@ function makeTransport(target: SshTarget, clients: SshClient[], hostKey: HostKey
       for (const each of [...clients].reverse()) await endClient(each)
     },
   }
-}
-
-const closedClients = new WeakSet<SshClient>()
-
-function endClient(client: SshClient): Promise<void> {
-  return new Promise((resolve) => {
-    if (closedClients.has(client)) {
-      resolve()
-      return
-    }
-    const timer = setTimeout(() => {
-      client.destroy()
-      resolve()
-    }, 2_000)
-    client.once('close', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    client.end()
-  })
 }
 
 let promptQueue: Promise<unknown> = Promise.resolve()

@@ -13,7 +13,7 @@ export interface SshdOptions {
   authorizedKeys: string[]
   /** Host key types to generate; default ed25519 only. */
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>
-  /** Extra sshd_config lines, appended. */
+  /** Extra sshd_config lines; they win over the defaults here. */
   extraConfig?: string[]
 }
 
@@ -59,6 +59,8 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
   await writeFile(
     config,
     [
+      // sshd keeps the first value it reads, so the caller's lines come first and override the defaults.
+      ...(options.extraConfig ?? []),
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       ...types.map((type) => `HostKey ${join(dir, `ssh_host_${type}_key`)}`),
@@ -71,7 +73,6 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
       'KbdInteractiveAuthentication no',
       'AllowTcpForwarding yes',
       'LogLevel VERBOSE',
-      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   )
