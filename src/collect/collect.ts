@@ -67,7 +67,7 @@ export function ingestSnapshot(output: string, identity: Omit<HostIdentity, 'hos
   if (!nonce) {
     throw new HoistError('SNAPSHOT_INVALID', `${source} is not the output of a Hoist probe (no probe marker at its start)`, 'Run `hoist probe-script > probe.sh` here, then `sh probe.sh > output.txt` on the host, and pass that output file to --from.')
   }
-  return parseProbeOutput({output, nonce, sha256: '', durationMs: 0, complete: true, collectedAt: new Date().toISOString()}, identity)
+  return parseProbeOutput({output, nonce, sha256: '', durationMs: 0, complete: true, collectedAt: ''}, identity)
 }
 
 function probeFailure(host: string, sudo: boolean, exitCode: number | null, stderr: string): HoistError {

@@ -46,7 +46,7 @@ export function parseProbeOutput(run: ProbeRun, identity: Omit<HostIdentity, 'ho
   return assemble(parsed, {
     schemaVersion: FACTS_SCHEMA_VERSION,
     host: {...identity, hostname: parsed.meta.hostname || identity.name, probeUid: parsed.meta.uid},
-    collectedAt: run.collectedAt,
+    collectedAt: run.collectedAt || hostClock(parsed) || new Date().toISOString(),
     probe: {
       version: parsed.meta.probeVersion ?? 0,
       sha256: parsed.meta.probeSha256 ?? run.sha256,
@@ -57,6 +57,13 @@ export function parseProbeOutput(run: ProbeRun, identity: Omit<HostIdentity, 'ho
     probeErrors: errors,
     transcript: transcript(framed),
   })
+}
+
+/** When the host ran the probe, by its own clock (boot time + uptime): for offline snapshots. */
+function hostClock(parsed: ParsedSections): string | undefined {
+  const {bootTime, uptime} = parsed.meta
+  if (bootTime === undefined || uptime === undefined || !Number.isFinite(uptime)) return undefined
+  return new Date((bootTime + uptime) * 1000).toISOString()
 }
 
 function setSection<K extends SectionName>(parsed: ParsedSections, name: K, value: ParsedSections[K]): void {

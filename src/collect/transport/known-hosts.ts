@@ -1,5 +1,5 @@
 import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
-import {mkdir, open, readFile, stat} from 'node:fs/promises'
+import {mkdir, open, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 /** One usable line of a known_hosts file, as OpenSSH's sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT" describes it. */
@@ -182,11 +182,4 @@ export async function appendKnownHostLine(file: string, name: string, keyType: s
     await handle.close()
   }
   return line.trimEnd()
-}
-
-export async function fileExists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  )
 }

@@ -1,5 +1,5 @@
 import {HoistError} from '../../errors.js'
-import {appendKnownHostLine, checkHostKey, fingerprintSha256, keyTypeFromBlob, knownHostName, readKnownHosts, type KnownHostEntry} from './known-hosts.js'
+import {appendKnownHostLine, checkHostKey, fingerprintSha256, hostMatches, keyTypeFromBlob, knownHostName, readKnownHosts, type KnownHostEntry} from './known-hosts.js'
 import type {SshTarget} from './target.js'
 
 export interface HostKeyPolicy {
@@ -45,7 +45,7 @@ async function loadEntries(policy: HostKeyPolicy): Promise<KnownHostEntry[]> {
 export async function preferredHostKeyAlgorithms(target: SshTarget, policy: HostKeyPolicy): Promise<string[]> {
   const name = hostKeyLookupName(target)
   const entries = await loadEntries(policy).catch(() => [] as KnownHostEntry[])
-  const known = new Set(entries.filter((entry) => entry.marker === undefined).filter((entry) => checkHostKey([entry], name, entry.keyType, entry.keyBlob).status === 'known').map((entry) => entry.keyType))
+  const known = new Set(entries.filter((entry) => entry.marker === undefined && hostMatches(entry, name)).map((entry) => entry.keyType))
   const wanted = (algorithm: string): boolean => known.has(algorithm.startsWith('rsa-sha2-') ? 'ssh-rsa' : algorithm)
   return [...HOST_KEY_ALGORITHMS.filter(wanted), ...HOST_KEY_ALGORITHMS.filter((algorithm) => !wanted(algorithm))]
 }

@@ -163,6 +163,27 @@ describe('host keys', () => {
     expect(await readFile(file, 'utf8')).toBe(content)
   })
 
+  it('looks the key up under HostKeyAlias when one is set', async () => {
+    const file = join(dir, 'alias_known_hosts')
+    await writeFile(file, `db-primary ${sshdA.hostKeyPubLines[0]}\n`)
+    const ssh = await connect({...target(sshdA.port, [clientKey.file]), hostKeyAlias: 'db-primary'}, {knownHostsPath: file})
+    expect(ssh.hostKey.lookupName).toBe('db-primary')
+    await expect(connect(target(sshdA.port, [clientKey.file]), {knownHostsPath: file})).rejects.toMatchObject({code: 'SSH_HOSTKEY_UNKNOWN'})
+  })
+
+  it('asks for the key type known_hosts already holds, as OpenSSH does', async () => {
+    const both = await startSshd({authorizedKeys: [clientKey.publicLine], hostKeyTypes: ['ed25519', 'rsa']})
+    try {
+      const file = join(dir, 'rsa_only_known_hosts')
+      await writeFile(file, `[127.0.0.1]:${both.port} ${both.hostKeyPubLines[1]}\n`)
+      const ssh = await connect(target(both.port, [clientKey.file]), {knownHostsPath: file})
+      expect(ssh.hostKey.keyType).toBe('ssh-rsa')
+      await ssh.close()
+    } finally {
+      await both.stop()
+    }
+  })
+
   it('refuses a revoked key', async () => {
     const file = join(dir, 'revoked_known_hosts')
     await writeFile(file, `${hostLine(sshdA)}\n@revoked * ${sshdA.hostKeyPubLines[0]}\n`)
