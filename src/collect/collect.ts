@@ -37,12 +37,14 @@ export function probeCommand(sudo: boolean): string {
 
 /** Runs the probe once over the transport (one exec, one round trip) and parses what came back. */
 export async function collect(transport: Transport, identity: Omit<HostIdentity, 'hostname'>, options: CollectOptions): Promise<Collected> {
-  const probe = buildProbe(samplingParams(options.sampleSeconds, options.sampleIntervalSeconds))
+  const timeoutMs = options.probeTimeoutMs + options.sampleSeconds * 1000
+  // The host-side watchdog fires just after Hoist gives up, so the probe never outlives the scan.
+  const probe = buildProbe({...samplingParams(options.sampleSeconds, options.sampleIntervalSeconds), deadlineSeconds: timeoutMs / 1000 + 2})
   const command = probeCommand(options.sudo)
   const collectedAt = new Date().toISOString()
   const result = await transport.exec(command, {
     stdin: probe.script,
-    timeoutMs: options.probeTimeoutMs + options.sampleSeconds * 1000,
+    timeoutMs,
     maxBytes: options.maxBytes,
   })
   const output = result.stdout.toString('utf8')

@@ -22,7 +22,9 @@ output back and ingest it with \`hoist scan --from\`.`
 
   async run(): Promise<{script: string; sha256: string}> {
     const {flags} = await this.parse(ProbeScript)
-    const probe = buildProbe(samplingParams(parseDuration(flags.sample)))
+    const sampling = samplingParams(parseDuration(flags.sample))
+    // Run by hand there is no Hoist to give up: the probe ends itself after 5 minutes past sampling.
+    const probe = buildProbe({...sampling, deadlineSeconds: 300 + sampling.samples * sampling.intervalSeconds})
     if (!this.jsonEnabled()) process.stdout.write(probe.script)
     return {script: probe.script, sha256: probe.sha256}
   }

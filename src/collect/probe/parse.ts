@@ -30,6 +30,9 @@ export function parseProbeOutput(run: ProbeRun, identity: Omit<HostIdentity, 'ho
       errors.push({section: name, message: 'the probe printed no such section (cut off, or an older probe)'})
       continue
     }
+    if (section.exitCode === null && section.endedAt !== undefined) {
+      errors.push({section: name, message: 'output was cut at the section\'s size cap (a flooding command): its facts are partial'})
+    }
     const ctx: ParseContext = {section: name, nonce: run.nonce, errors}
     try {
       setSection(parsed, name, SECTION_PARSERS[name](section.lines, ctx, parsed))

@@ -14,6 +14,7 @@ HOIST_SAMPLES='__SAMPLES__'
 HOIST_INTERVAL='__INTERVAL__'
 HOIST_CAP='__CAP__'
 HOIST_TIMEOUT='__TIMEOUT__'
+HOIST_DEADLINE='__DEADLINE__'
 
 LC_ALL=C
 LANG=C
@@ -398,10 +399,27 @@ run_section() {
   printf '%s BEGIN %s %s\n' "$M" "$1" "$t"
   { (sec_"$1") </dev/null 2>/dev/null; printf '\n%s RC %s\n' "$M" "$?"; } | cap "$2"
   read -r t _ </proc/uptime
-  printf '%s END %s %s\n' "$M" "$1" "$t"
+  # The newline ends a line the cap may have cut in half, so END always starts a line.
+  printf '\n%s END %s %s\n' "$M" "$1" "$t"
+}
+
+# The probe ends itself at its deadline, whatever happens to the connection: sshd may not pass
+# on a kill when Hoist gives up (OpenSSH refuses to signal root sessions), and a command stuck on
+# a dead mount must not outlive the scan. The watchdog kills the probe's own process group.
+start_watchdog() {
+  [ "$HOIST_DEADLINE" -gt 0 ] 2>/dev/null || return 0
+  (
+    trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+    sleep "$HOIST_DEADLINE" &
+    sp=$!
+    wait "$sp" && kill -KILL 0
+  ) </dev/null >/dev/null 2>&1 &
+  watchdog=$!
 }
 
 hoist_main() {
+  watchdog=
+  start_watchdog
   run_section meta 65536
   run_section os 262144
   run_section capacity 262144
@@ -423,6 +441,7 @@ hoist_main() {
   run_section sysstat "$HOIST_CAP"
   run_section utilisation "$HOIST_CAP"
   printf '%s DONE\n' "$M"
+  if [ -n "$watchdog" ]; then kill "$watchdog" 2>/dev/null; fi
 }
 
 [ "${HOIST_PROBE_LIBRARY:-}" = 1 ] || hoist_main

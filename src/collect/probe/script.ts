@@ -14,6 +14,8 @@ export interface ProbeParams {
   sectionCapBytes: number
   /** Seconds any single command that may hang (df, du, rpm, systemctl, sadf) may run. */
   commandTimeoutSeconds: number
+  /** The probe kills itself after this many seconds (0: never). Set just past Hoist's own timeout. */
+  deadlineSeconds: number
 }
 
 export interface Probe {
@@ -30,6 +32,7 @@ export const DEFAULT_PROBE_PARAMS: Omit<ProbeParams, 'nonce'> = {
   intervalSeconds: 5,
   sectionCapBytes: 8 * 1024 * 1024,
   commandTimeoutSeconds: 10,
+  deadlineSeconds: 300,
 }
 
 let template: string | undefined
@@ -69,8 +72,9 @@ export function buildProbe(params: Partial<ProbeParams> = {}): Probe {
     __INTERVAL__: String(Math.max(1, Math.floor(p.intervalSeconds))),
     __CAP__: String(Math.max(4096, Math.floor(p.sectionCapBytes))),
     __TIMEOUT__: String(Math.max(1, Math.floor(p.commandTimeoutSeconds))),
+    __DEADLINE__: String(Math.max(0, Math.ceil(p.deadlineSeconds))),
     __PROBE_SHA__: probeTemplateSha256(),
   }
-  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT|PROBE_SHA)__/g, (key) => values[key] ?? key)
+  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT|DEADLINE|PROBE_SHA)__/g, (key) => values[key] ?? key)
   return {script, sha256: sha256(script), templateSha256: probeTemplateSha256(), nonce: p.nonce}
 }

@@ -102,8 +102,12 @@ export async function resolveTarget(input: string, options: ResolveOptions = {})
   const context: Context = {homeDir, localUser: options.localUser ?? defaultLocalUser()}
   const configPath = options.configPath === undefined ? join(homeDir, '.ssh', 'config') : options.configPath
   if (configPath !== null && (options.configPath !== undefined || existsSync(configPath))) {
-    context.loaded = await loadSshConfig(configPath, homeDir)
     context.configFile = configPath
+    context.loaded = await loadSshConfig(configPath, homeDir).catch((error: unknown) => {
+      // The loader does not know which target asked; every error names the host.
+      if (!(error instanceof HoistError)) throw error
+      throw new HoistError(error.code, `${error.message} (resolving ${input.trim()})`, error.suggestion, {host: input.trim(), cause: error.cause})
+    })
   }
   const {target, jump} = resolveOne(input, context)
   target.proxyJump = resolveJumps(jump, context, 1, target.label)

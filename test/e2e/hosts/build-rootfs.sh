@@ -5,7 +5,7 @@
 # is the version stamp), so edit this file to change the fixture and every cache follows.
 #
 # Beside the tarball it keeps the same tree unpacked (bookworm-legacy.rootfs-<stamp>): hosts
-# mount it read-only as an overlay lowerdir, because unpacking 550 MB per host takes ~13 s
+# mount it read-only as an overlay lowerdir, because unpacking 550 MB per host takes 9-13 s
 # here while an overlay mount takes milliseconds.
 set -euo pipefail
 
@@ -48,8 +48,8 @@ if [[ -f $TARBALL && -f $STAMP_FILE && $(cat "$STAMP_FILE") == "$STAMP" ]]; then
   exit 0
 fi
 
-# The mirror apt already uses here (the only one reachable); the sources file has no
-# plain sources.list, only deb822 files.
+# The mirror apt already uses here (the only one reachable). This machine has no
+# sources.list, only deb822 .sources files.
 MIRROR=${HOIST_DEBIAN_MIRROR:-$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
   awk '{print $2}' | grep -v security | head -n1 || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}

@@ -35,7 +35,11 @@ export interface FixtureHostOptions {
   index: number
   /** Installed for both hoist and root. */
   authorizedKeys: string[]
-  /** Edits the host's tree before it boots (an overlay: the cache is not touched). */
+  /**
+   * Edits the host's tree before it boots (an overlay: the cache is not touched). Paths are
+   * resolved by the machine, so an absolute symlink in the tree (/etc/nginx/sites-enabled/*,
+   * /etc/alternatives/*) points OUT of it: replace such a link, never write through it.
+   */
   mutate?: (rootDir: string) => void | Promise<void>
   readyTimeoutMs?: number
 }
@@ -117,8 +121,11 @@ export async function startFixtureHost(options: FixtureHostOptions): Promise<Fix
       rootDir,
       hostKeys,
       knownHostsLine: () => (hostKeys.find((k) => k.type === 'ssh-ed25519') ?? hostKeys[0]!).line,
-      exec: (cmd) =>
-        run('nsenter', ['--target', String(initPid), '--net', '--pid', '--mount', '--uts', '--ipc', '--root', '--wd', 'sh', '-c', cmd]),
+      exec: async (cmd) => {
+        // After stop the PID may belong to anything else on the machine: never enter it.
+        if (stopping) throw new Error(`fixture host ${name} is stopped`)
+        return run('nsenter', ['--target', String(initPid), '--net', '--pid', '--mount', '--uts', '--ipc', '--root', '--wd', 'sh', '-c', cmd])
+      },
       stop: () => (stopping ??= teardown(name)),
     }
   } catch (error) {
@@ -150,10 +157,20 @@ async function boot(dir: string, rootDir: string, ns: string, name: string, time
     const why = exited ? `init ${exited}` : Date.now() > deadline ? `not ready after ${timeoutMs} ms` : undefined
     if (why) {
       const output = await readFile(logPath, 'utf8').catch(() => '')
-      throw new Error(`fixture host ${name}: ${why}; init output:\n${output}\n(service logs: ${rootDir}/var/log)`)
+      // The host is torn down after this, so the error carries what is needed to see why.
+      throw new Error(`fixture host ${name}: ${why}; init output:\n${output}${await logTails(rootDir)}`)
     }
     await sleep(50)
   }
+}
+
+async function logTails(rootDir: string): Promise<string> {
+  let out = ''
+  for (const file of ['nginx/error.log', 'redis/redis-server.log', 'postgresql/postgresql-15-main.log', 'billing/app.log', 'auth.log']) {
+    const tail = (await readFile(join(rootDir, 'var/log', file), 'utf8').catch(() => '')).trimEnd().split('\n').slice(-5).join('\n')
+    if (tail) out += `--- /var/log/${file}, last lines:\n${tail}\n`
+  }
+  return out
 }
 
 async function waitLinkFree(veth: string, index: number): Promise<void> {

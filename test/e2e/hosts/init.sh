@@ -15,6 +15,39 @@ T0=$(date +%s%N)
 log() { echo "hoist-init[$NAME]: $*"; }
 fail() { log "FATAL: $*"; exit 1; }
 
+signal_pidfile() { # SIGNAL PIDFILE: signal the daemon, remember its pid to wait for it
+  [ -r "$2" ] || return 0
+  pid=$(head -n 1 "$2")
+  kill "-$1" "$pid" 2>/dev/null && STOPPING="$STOPPING $pid"
+}
+stop() {
+  log 'stopping'
+  STOPPING=
+  signal_pidfile TERM /run/billing.pid
+  signal_pidfile TERM /run/crond.pid
+  # SIGINT is postgres' fast shutdown (pg_ctl -m fast): open sessions do not hold it up.
+  signal_pidfile INT "$PG_DATA/postmaster.pid"
+  signal_pidfile TERM /run/redis/redis-server.pid
+  signal_pidfile QUIT /run/nginx.pid
+  signal_pidfile TERM /run/sshd.pid
+  i=0
+  while [ $i -lt 15 ]; do
+    alive=
+    for pid in $STOPPING; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  [ -n "$alive" ] && log 'services still running after 1.5 s, killing them'
+  # Whatever is left (ssh sessions, cron jobs) goes with us; from PID 1 -1 means "all".
+  kill -KILL -1 2>/dev/null
+  log 'stopped'
+  exit 0
+}
+# Installed before anything starts: a TERM during boot must stop what did start (PID 1
+# ignores signals it has no handler for).
+trap stop TERM INT
+
 mount -t proc proc /proc || fail 'mount /proc'
 mount -t sysfs sysfs /sys || fail 'mount /sys'
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail 'mount /run'
@@ -70,42 +103,12 @@ while :; do
   [ -z "$missing" ] && break
   i=$((i + 1))
   # Keep waiting (host.ts owns the timeout) but say what is missing, for its error message.
-  [ $((i % 50)) -eq 0 ] && log "still waiting for ports: $missing"
+  [ $((i % 20)) -eq 0 ] && log "still waiting for ports: $missing"
   sleep 0.1
 done
 touch /run/hoist-ready
 log "ready in $((($(date +%s%N) - T0) / 1000000)) ms"
 
-signal_pidfile() { # SIGNAL PIDFILE: signal the daemon, remember its pid to wait for it
-  [ -r "$2" ] || return 0
-  pid=$(head -n 1 "$2")
-  kill "-$1" "$pid" 2>/dev/null && STOPPING="$STOPPING $pid"
-}
-stop() {
-  log 'stopping'
-  STOPPING=
-  signal_pidfile TERM /run/billing.pid
-  signal_pidfile TERM /run/crond.pid
-  # SIGINT is postgres' fast shutdown (pg_ctl -m fast): open sessions do not hold it up.
-  signal_pidfile INT "$PG_DATA/postmaster.pid"
-  signal_pidfile TERM /run/redis/redis-server.pid
-  signal_pidfile QUIT /run/nginx.pid
-  signal_pidfile TERM /run/sshd.pid
-  i=0
-  while [ $i -lt 15 ]; do
-    alive=
-    for pid in $STOPPING; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ -z "$alive" ] && break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  [ -n "$alive" ] && log 'services still running after 1.5 s, killing them'
-  # Whatever is left (ssh sessions, cron jobs) goes with us; from PID 1 -1 means "all".
-  kill -KILL -1 2>/dev/null
-  log 'stopped'
-  exit 0
-}
-trap stop TERM INT
 # PID 1 also reaps orphans: wait(1) in dash collects any exited child, not just sleep.
 while :; do
   sleep 1 &

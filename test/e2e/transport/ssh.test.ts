@@ -98,27 +98,56 @@ describe('exec', () => {
 
   it('ends a command at timeoutMs promptly', async () => {
     const ssh = await connect(target(sshdA.port, [clientKey.file]))
+    let remotePid = 0
     const started = Date.now()
-    const result = await ssh.exec('sleep 30', {timeoutMs: 500, maxBytes: 1024})
-    expect(result).toMatchObject({timedOut: true, truncated: false, exitCode: null})
-    expect(Date.now() - started).toBeLessThan(3_000)
-    expect(result.durationMs).toBeGreaterThanOrEqual(450)
+    const result = await ssh.exec('echo $$; exec sleep 30', {timeoutMs: 800, maxBytes: 1024, onStdout: (chunk) => (remotePid = Number(chunk.toString().trim()))})
+    try {
+      expect(result).toMatchObject({timedOut: true, truncated: false, exitCode: null})
+      expect(Date.now() - started).toBeLessThan(3_000)
+      expect(result.durationMs).toBeGreaterThanOrEqual(750)
+    } finally {
+      // sshd refuses signal requests for root sessions, so the remote sleep may outlive its channel here.
+      if (remotePid > 0) {
+        try {
+          process.kill(remotePid, 'SIGKILL')
+        } catch {}
+      }
+    }
+  })
+
+  it('keeps only the first 64 KiB of stderr without stalling the command', async () => {
+    const ssh = await connect(target(sshdA.port, [clientKey.file]))
+    const result = await ssh.exec("head -c 300000 /dev/zero | tr '\\0' e >&2; echo done", {timeoutMs: 10_000, maxBytes: 1024})
+    expect(result).toMatchObject({exitCode: 0, timedOut: false, truncated: false})
+    expect(result.stdout.toString()).toBe('done\n')
+    expect(result.stderr).toBe('e'.repeat(64 * 1024))
   })
 
   it('rejects with SSH_FAILED naming the host when the connection dies mid-command', async () => {
     const ssh = await connect(target(sshdA.port, [clientKey.file]))
-    let killed = false
-    const pending = ssh.exec('echo $PPID; sleep 30', {
+    let sleeper = 0
+    const pending = ssh.exec('echo $PPID $$; exec sleep 30', {
       timeoutMs: 20_000,
       maxBytes: 1024,
       onStdout: (chunk) => {
-        // $PPID is this session's sshd process, a child of the sshd the test started.
-        if (!killed) process.kill(Number(chunk.toString().trim()), 'SIGKILL')
-        killed = true
+        // $PPID is this session's sshd process, a child of the sshd the test started; $$ becomes the sleep.
+        const [session, shell] = chunk.toString().trim().split(' ').map(Number)
+        if (sleeper === 0 && session && shell) {
+          sleeper = shell
+          process.kill(session, 'SIGKILL')
+        }
       },
     })
-    await expect(pending).rejects.toMatchObject({code: 'SSH_FAILED', host: ssh.label, message: expect.stringContaining(ssh.label)})
-    await expect(ssh.exec('echo again', {timeoutMs: 1_000, maxBytes: 10})).rejects.toMatchObject({code: 'SSH_FAILED'})
+    try {
+      await expect(pending).rejects.toMatchObject({code: 'SSH_FAILED', host: ssh.label, message: expect.stringContaining(ssh.label)})
+      await expect(ssh.exec('echo again', {timeoutMs: 1_000, maxBytes: 10})).rejects.toMatchObject({code: 'SSH_FAILED'})
+    } finally {
+      if (sleeper > 0) {
+        try {
+          process.kill(sleeper, 'SIGKILL')
+        } catch {}
+      }
+    }
   })
 })
 

@@ -205,15 +205,15 @@ Host *
     const file = join(home, 'alt-config')
     await writeFile(file, 'Host alt\n  HostName 192.0.2.1\n')
     expect(await resolveTarget('alt', {...options, configPath: file})).toMatchObject({host: '192.0.2.1', user: 'alice'})
-    await expect(resolveTarget('alt', {...options, configPath: join(home, 'missing')})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID'})
+    await expect(resolveTarget('alt', {...options, configPath: join(home, 'missing')})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID', host: 'alt'})
     const broken = join(home, 'broken-config')
     await writeFile(broken, 'Host x\n  IdentityFile "unterminated\n')
-    await expect(resolveTarget('x', {...options, configPath: broken})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID', message: expect.stringContaining(broken)})
+    await expect(resolveTarget('x', {...options, configPath: broken})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID', host: 'x', message: expect.stringContaining(broken)})
   })
 
   it('stops an Include loop', async () => {
     const file = join(home, 'self-include')
     await writeFile(file, `Include ${file}\n`)
-    await expect(resolveTarget('x', {...options, configPath: file})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID', suggestion: expect.stringContaining('loop')})
+    await expect(resolveTarget('x', {...options, configPath: file})).rejects.toMatchObject({code: 'SSH_CONFIG_INVALID', host: 'x', suggestion: expect.stringContaining('loop')})
   })
 })
