@@ -4,8 +4,7 @@ import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
 import {collect, ingestSnapshot, type CollectOptions} from './collect.js'
 import {localTransport} from './transport/local.js'
-import {connectSsh, type SshConnectOptions} from './transport/ssh.js'
-import {resolveTarget} from './transport/target.js'
+import type {SshConnectOptions} from './transport/ssh.js'
 
 export interface ScanResult {
   facts: HostFacts
@@ -18,12 +17,17 @@ export interface SshScanOptions extends CollectOptions {
   ssh: SshConnectOptions
   sshConfigPath?: string | null
   name?: string
+  /** Ask for passwords and passphrases on this terminal when keys and agent do not get in. */
+  interactive: boolean
 }
 
 /** One target over SSH: resolve (ssh_config), connect (strict host keys), probe, close. */
 export async function scanSsh(spec: string, options: SshScanOptions): Promise<ScanResult> {
+  // ssh2 is loaded only for SSH scans: --local, --from and --help start faster without it.
+  const {connectSsh, sshPrompterFromTty} = await import('./transport/ssh.js')
+  const {resolveTarget} = await import('./transport/target.js')
   const target = await resolveTarget(spec, {configPath: options.sshConfigPath})
-  const transport = await connectSsh(target, options.ssh)
+  const transport = await connectSsh(target, {...options.ssh, prompt: options.interactive ? sshPrompterFromTty() : undefined})
   try {
     const collected = await collect(
       transport,

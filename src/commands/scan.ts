@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 import {HoistCommand, formatError, parseDuration} from '../base-command.js'
 import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/collect.js'
 import {scanLocal, scanSnapshot, scanSsh, type ScanResult} from '../collect/scan.js'
-import {sshPrompterFromTty} from '../collect/transport/ssh.js'
 import {HoistError, isHoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
 import {saveFailure, saveScan} from '../workspace/hosts.js'
@@ -81,12 +80,12 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
                 ...collectOptions,
                 name: flags.name,
                 sshConfigPath: flags['ssh-config'],
+                interactive: !this.jsonEnabled(),
                 ssh: {
                   knownHostsPath: flags['known-hosts'],
                   acceptNew: flags['accept-new'],
                   identityFiles: flags.identity,
                   connectTimeoutMs: parseDuration(flags['connect-timeout']) * 1000,
-                  prompt: sshPrompterFromTty(),
                 },
               }),
           }))

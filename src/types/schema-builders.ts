@@ -7,7 +7,8 @@ export const num: Schema = {type: 'number'}
 export const bool: Schema = {type: 'boolean'}
 export const nonNegative: Schema = {type: 'integer', minimum: 0}
 export const port: Schema = {type: 'integer', minimum: 0, maximum: 65535}
-export const dateTime: Schema = {type: 'string', format: 'date-time'}
+// A pattern, not ajv-formats' date-time: precompiled validators then need no format runtime.
+export const dateTime: Schema = {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$'}
 
 export function obj(required: Record<string, Schema>, optional: Record<string, Schema> = {}): Schema {
   return {

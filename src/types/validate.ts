@@ -1,28 +1,17 @@
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import addFormatsModule from 'ajv-formats'
+import type {ErrorObject} from 'ajv'
 import {HoistError} from '../errors.js'
-import {hostFactsSchema} from './facts.schema.js'
 import type {HostFacts} from './facts.js'
+import {validateHostFacts} from './validators.generated.js'
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-
-let ajv: Ajv | undefined
-const compiled = new Map<object, ValidateFunction>()
-
-function validator(schema: object): ValidateFunction {
-  ajv ??= addFormats(new Ajv({strict: true, allErrors: true}))
-  let fn = compiled.get(schema)
-  if (!fn) {
-    fn = ajv.compile(schema)
-    compiled.set(schema, fn)
-  }
-  return fn
+interface CompiledValidator {
+  (value: unknown): boolean
+  errors?: ErrorObject[] | null
 }
 
-export function schemaErrors(schema: object, value: unknown): string[] {
-  const fn = validator(schema)
-  if (fn(value)) return []
-  return (fn.errors ?? []).map(describe)
+/** Errors of a precompiled validator (see standalone.ts), as short readable lines. */
+export function validatorErrors(validate: CompiledValidator, value: unknown): string[] {
+  if (validate(value)) return []
+  return (validate.errors ?? []).map(describe)
 }
 
 function describe(e: ErrorObject): string {
@@ -33,7 +22,7 @@ function describe(e: ErrorObject): string {
 
 /** Checks facts we are about to write or have just read; `source` names the file for the message. */
 export function assertHostFacts(value: unknown, source: string): asserts value is HostFacts {
-  const errors = schemaErrors(hostFactsSchema, value)
+  const errors = validatorErrors(validateHostFacts as CompiledValidator, value)
   if (errors.length === 0) return
   throw new HoistError(
     'FACTS_INVALID',

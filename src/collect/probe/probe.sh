@@ -96,7 +96,7 @@ function textline(s,   out, pre, sep, rest, name, v, bq, start) {
     out = out "<redacted>"; s = substr(rest, v + 1)
   }
   s = out s; out = ""
-  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+[^ \t\/.-][^ \t]*/)) {
+  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\/.\047"-][^ \t]*)/)) {
     m = substr(s, RSTART, RLENGTH); split(m, parts, /[ \t]+/)
     out = out substr(s, 1, RSTART - 1) (secretname(parts[1]) ? parts[1] " <redacted>" : m); s = substr(s, RSTART + RLENGTH)
   }
@@ -320,26 +320,26 @@ sec_mounts() {
 }
 
 # Sizes of directories where applications keep state: those their processes hold files open in,
-# their working directories, and the usual data roots. du is bounded per directory and overall.
+# their working directories, and the usual data roots. One bounded du for all of them (-l counts a
+# directory nested in another candidate in full; -x stays on one filesystem).
 # shellcheck disable=SC2012 # see sec_fds
 sec_datapaths() {
   [ -n "$HAS_TIMEOUT" ] || { printf 'no-timeout-command\n'; return 0; }
   cd /proc || return 1
-  read -r start _ </proc/uptime
-  deadline=$((${start%.*} + HOIST_TIMEOUT * 3))
   {
     ls -l [0-9]*/fd/ 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p' |
       grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sed -e 's/\/[^/]*$//'
     ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p'
     ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null
-  } | grep -v -e '^/$' -e '^/proc' -e '^/sys' -e '^/dev' -e '^/run' -e '^/tmp' | sort -u | head -n 200 |
+  } | grep -v -e '^/$' -e '^/proc' -e '^/sys' -e '^/dev' -e '^/run' -e '^/tmp' | sort -u | head -n 200 | {
+    set --
     while read -r d; do
-      [ -d "$d" ] || continue
-      read -r now _ </proc/uptime
-      if [ "${now%.*}" -ge "$deadline" ]; then printf '%s DEADLINE\n' "$M"; break; fi
-      s=$(bounded du -skx "$d" 2>/dev/null | tail -n 1)
-      printf '%s\t%s\n' "$d" "${s%%[!0-9]*}"
+      if [ -d "$d" ]; then set -- "$@" "$d"; fi
     done
+    [ "$#" -gt 0 ] || return 0
+    timeout "$((HOIST_TIMEOUT * 3))" du -skxl "$@" 2>/dev/null
+    [ "$?" -ne 124 ] || printf '%s DEADLINE\n' "$M"
+  }
 }
 
 sec_users() {

@@ -1,6 +1,5 @@
 import os from 'node:os'
 import {join} from 'node:path'
-import {password as askPassword} from '@inquirer/prompts'
 import type {Client as SshClient} from 'ssh2'
 import {HoistError} from '../../errors.js'
 import type {SshPrompter} from './ssh-auth.js'
@@ -120,7 +119,11 @@ let promptQueue: Promise<unknown> = Promise.resolve()
 export function sshPrompterFromTty(): SshPrompter | undefined {
   if (!process.stdin.isTTY) return undefined
   const ask = (message: string): Promise<string> => {
-    const answer = promptQueue.then(() => askPassword({message, mask: true}, {output: process.stderr}))
+    // Loaded on first use: most scans never prompt, and the library is slow to import.
+    const answer = promptQueue.then(async () => {
+      const {password} = await import('@inquirer/prompts')
+      return password({message, mask: true}, {output: process.stderr})
+    })
     promptQueue = answer.catch(() => undefined)
     return answer
   }

@@ -108,9 +108,10 @@ printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 mount -t proc proc "$ROOT/proc"
 mount --bind /dev "$ROOT/dev"
+# python3-apt: what Ansible's package_facts (the benchmark peer) needs on a Debian host, as on most real ones.
 in_root apt-get -q update >"$BUILD/apt.log" 2>&1 || { tail -n 30 "$BUILD/apt.log" >&2; exit 1; }
 in_root apt-get -q -y install --no-install-recommends \
-  openssh-server nginx redis-server postgresql cron python3 sudo procps iproute2 \
+  openssh-server nginx redis-server postgresql cron python3 python3-apt sudo procps iproute2 \
   >>"$BUILD/apt.log" 2>&1 || { tail -n 30 "$BUILD/apt.log" >&2; exit 1; }
 # The savings model must cope with a host that keeps no sysstat history.
 # (dpkg-query -W also lists packages merely known to dpkg, so check the status itself.)
