@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'FACTS_INVALID'
   | 'WORKSPACE_INVALID'
   | 'INPUT_MISSING'
+  | 'RULE_INVALID'
+  | 'PLAN_INVALID'
+  | 'CONFIG_INVALID'
 
 export class HoistError extends Error {
   readonly code: ErrorCode

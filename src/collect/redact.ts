@@ -41,7 +41,8 @@ export function redactElement(element: string, previous = ''): string {
   if (/^--?[A-Za-z0-9_.-]+$/.test(previous) && isSecretName(previous) && element !== '' && !/^[/.-]/.test(element)) {
     return REDACTED
   }
-  return redactShapes(element)
+  // The rest as text: `sh -c "x --password=y"` and JAVA_OPTS=-Dkey.password=y hide assignments.
+  return redactLine(element)
 }
 
 export function redactArgv(argv: string[]): string[] {

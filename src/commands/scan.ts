@@ -47,7 +47,8 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
     sudo: Flags.boolean({description: 'Run the probe with `sudo -n` to read other users\' processes, environments and crontabs. Never prompts on the host.', default: false}),
     sample: Flags.string({description: 'Sample utilisation (host and per-process CPU and memory) for this long, e.g. 30s, 5m.', default: '0s'}),
     'ssh-config': Flags.string({description: 'ssh_config file to resolve aliases with (default ~/.ssh/config).'}),
-    'connect-timeout': Flags.string({description: 'Connect and handshake time limit per host.', default: '20s'}),
+    'connect-timeout': Flags.string({description: 'Connect and handshake time limit per host (and per jump host).', default: '20s'}),
+    'auth-timeout': Flags.string({description: 'Authentication time limit per host, not counting time at a prompt.', default: '30s'}),
     'probe-timeout': Flags.string({description: 'Time limit for the probe itself, on top of --sample.', default: '120s'}),
     local: Flags.boolean({description: 'Scan this machine with the same probe, without SSH.', default: false, exclusive: ['from']}),
     from: Flags.string({description: 'Ingest the saved output of `hoist probe-script` run on an air-gapped host.', exclusive: ['local']}),
@@ -86,6 +87,7 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
                   acceptNew: flags['accept-new'],
                   identityFiles: flags.identity,
                   connectTimeoutMs: parseDuration(flags['connect-timeout']) * 1000,
+                  authTimeoutMs: parseDuration(flags['auth-timeout']) * 1000,
                 },
               }),
           }))

@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Ajv} from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
+import {ruleSchema} from '../detect/rule.schema.js'
 import {hostFactsSchema} from './facts.schema.js'
 
 /**
@@ -9,7 +10,7 @@ import {hostFactsSchema} from './facts.schema.js'
  * time costs about a quarter of a scan. `npm run schemas` writes the module; a unit test fails if
  * it no longer matches the schemas.
  */
-export const PRECOMPILED = {validateHostFacts: hostFactsSchema}
+export const PRECOMPILED = {validateHostFacts: hostFactsSchema, validateRule: ruleSchema}
 
 export const GENERATED_PATH = fileURLToPath(new URL('./validators.generated.js', import.meta.url))
 

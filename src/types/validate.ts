@@ -3,7 +3,7 @@ import {HoistError} from '../errors.js'
 import type {HostFacts} from './facts.js'
 import {validateHostFacts} from './validators.generated.js'
 
-interface CompiledValidator {
+export interface CompiledValidator {
   (value: unknown): boolean
   errors?: ErrorObject[] | null
 }

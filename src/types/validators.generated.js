@@ -4315,3 +4315,4633 @@ errors++;
 validate10.errors = vErrors;
 return errors === 0;
 }
+
+export const validateRule = validate11;
+const schema12 = {"$id":"https://hoist.dev/schemas/rule.json","title":"Detector rule","type":"object","additionalProperties":false,"required":["id","title","summary","kind","match","emit","examples"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9-]+/[a-z0-9.-]+$"},"title":{"type":"string"},"summary":{"type":"string"},"kind":{"type":"string","enum":["webserver","appserver","runtime","database","cache","queue","search","proxy","batch","generic","system"]},"match":{"type":"object","additionalProperties":false,"required":[],"properties":{"process":{"type":"object","additionalProperties":false,"required":[],"properties":{"comm":{"type":"string","pattern":"\\S"},"exe":{"type":"string","pattern":"\\S"},"argv":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"listening":{"type":"boolean"}},"minProperties":1},"cron":{"type":"object","additionalProperties":false,"required":[],"properties":{"command":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"source":{"type":"string","pattern":"\\S"}},"minProperties":1},"all":{"type":"array","items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["package"],"properties":{"package":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"version":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["unit"],"properties":{"unit":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"execStart":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["os"],"properties":{"os":{"type":"object","additionalProperties":false,"required":[],"properties":{"id":{"type":"string","pattern":"\\S"},"versionId":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["process"],"properties":{"process":{"type":"object","additionalProperties":false,"required":[],"properties":{"comm":{"type":"string","pattern":"\\S"},"exe":{"type":"string","pattern":"\\S"},"argv":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"listening":{"type":"boolean"}},"minProperties":1}}},{"type":"object","additionalProperties":false,"required":["cron"],"properties":{"cron":{"type":"object","additionalProperties":false,"required":[],"properties":{"command":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"source":{"type":"string","pattern":"\\S"}},"minProperties":1}}}]}},"any":{"type":"array","items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["package"],"properties":{"package":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"version":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["unit"],"properties":{"unit":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"execStart":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["os"],"properties":{"os":{"type":"object","additionalProperties":false,"required":[],"properties":{"id":{"type":"string","pattern":"\\S"},"versionId":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["process"],"properties":{"process":{"type":"object","additionalProperties":false,"required":[],"properties":{"comm":{"type":"string","pattern":"\\S"},"exe":{"type":"string","pattern":"\\S"},"argv":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"listening":{"type":"boolean"}},"minProperties":1}}},{"type":"object","additionalProperties":false,"required":["cron"],"properties":{"cron":{"type":"object","additionalProperties":false,"required":[],"properties":{"command":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"source":{"type":"string","pattern":"\\S"}},"minProperties":1}}}]}},"none":{"type":"array","items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["package"],"properties":{"package":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"version":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["unit"],"properties":{"unit":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"\\S"},"execStart":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["os"],"properties":{"os":{"type":"object","additionalProperties":false,"required":[],"properties":{"id":{"type":"string","pattern":"\\S"},"versionId":{"type":"string","pattern":"\\S"}}}}},{"type":"object","additionalProperties":false,"required":["process"],"properties":{"process":{"type":"object","additionalProperties":false,"required":[],"properties":{"comm":{"type":"string","pattern":"\\S"},"exe":{"type":"string","pattern":"\\S"},"argv":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"listening":{"type":"boolean"}},"minProperties":1}}},{"type":"object","additionalProperties":false,"required":["cron"],"properties":{"cron":{"type":"object","additionalProperties":false,"required":[],"properties":{"command":{"type":"string","pattern":"\\S"},"user":{"type":"string","pattern":"\\S"},"source":{"type":"string","pattern":"\\S"}},"minProperties":1}}}]}}}},"emit":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},"runtime":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"version":{"type":"string"},"configPaths":{"type":"array","items":{"oneOf":[{"type":"string"},{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"type":"string"},"role":{"type":"string"}}}]}},"dataPaths":{"type":"array","items":{"oneOf":[{"type":"string"},{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"type":"string"},"role":{"type":"string"}}}]}},"logPaths":{"type":"array","items":{"type":"string"}},"packages":{"type":"array","items":{"type":"string","pattern":"\\S"}},"healthcheck":{"type":"object","additionalProperties":false,"required":[],"properties":{"http":{"type":"string"},"tcp":{"type":"boolean"},"command":{"type":"array","items":{"type":"string"}}},"minProperties":1},"officialImage":{"type":"string"},"template":{"type":"string"},"system":{"type":"string"}}},"examples":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["facts","expect"],"properties":{"facts":{"type":"string"},"expect":{"type":"array","items":{"type":"object","additionalProperties":false,"required":[],"properties":{"name":{"type":"string"},"ports":{"type":"array","items":{"type":"integer"}},"user":{"type":"string"},"version":{"type":"string"},"command":{"type":"string"},"configPaths":{"type":"array","items":{"type":"string"}},"dataPaths":{"type":"array","items":{"type":"string"}}}}}}},"minItems":1},"precedence":{"type":"integer","minimum":0,"maximum":100},"confidence":{"type":"number","minimum":0,"maximum":1},"capture":{"type":"object","additionalProperties":{"type":"array","items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["package"],"properties":{"package":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["argv"],"properties":{"argv":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["exe"],"properties":{"exe":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["unit"],"properties":{"unit":{"type":"string","pattern":"\\S"}}},{"type":"object","additionalProperties":false,"required":["default"],"properties":{"default":{"type":"string"}}}]}}}}};
+const pattern4 = new RegExp("^[a-z0-9-]+/[a-z0-9.-]+$", "u");
+const pattern5 = new RegExp("\\S", "u");
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://hoist.dev/schemas/rule.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.title === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.summary === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.match === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "match"},message:"must have required property '"+"match"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.emit === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "emit"},message:"must have required property '"+"emit"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.examples === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema12.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+/[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9-]+/[a-z0-9.-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.title !== undefined){
+if(typeof data.title !== "string"){
+const err10 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.summary !== undefined){
+if(typeof data.summary !== "string"){
+const err11 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data3 = data.kind;
+if(typeof data3 !== "string"){
+const err12 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(((((((((((data3 === "webserver") || (data3 === "appserver")) || (data3 === "runtime")) || (data3 === "database")) || (data3 === "cache")) || (data3 === "queue")) || (data3 === "search")) || (data3 === "proxy")) || (data3 === "batch")) || (data3 === "generic")) || (data3 === "system"))){
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.match !== undefined){
+let data4 = data.match;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!(((((key1 === "process") || (key1 === "cron")) || (key1 === "all")) || (key1 === "any")) || (key1 === "none"))){
+const err14 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data4.process !== undefined){
+let data5 = data4.process;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(Object.keys(data5).length < 1){
+const err15 = {instancePath:instancePath+"/match/process",schemaPath:"#/properties/match/properties/process/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key2 in data5){
+if(!(((((key2 === "comm") || (key2 === "exe")) || (key2 === "argv")) || (key2 === "user")) || (key2 === "listening"))){
+const err16 = {instancePath:instancePath+"/match/process",schemaPath:"#/properties/match/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.comm !== undefined){
+let data6 = data5.comm;
+if(typeof data6 === "string"){
+if(!pattern5.test(data6)){
+const err17 = {instancePath:instancePath+"/match/process/comm",schemaPath:"#/properties/match/properties/process/properties/comm/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/match/process/comm",schemaPath:"#/properties/match/properties/process/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data5.exe !== undefined){
+let data7 = data5.exe;
+if(typeof data7 === "string"){
+if(!pattern5.test(data7)){
+const err19 = {instancePath:instancePath+"/match/process/exe",schemaPath:"#/properties/match/properties/process/properties/exe/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/match/process/exe",schemaPath:"#/properties/match/properties/process/properties/exe/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data5.argv !== undefined){
+let data8 = data5.argv;
+if(typeof data8 === "string"){
+if(!pattern5.test(data8)){
+const err21 = {instancePath:instancePath+"/match/process/argv",schemaPath:"#/properties/match/properties/process/properties/argv/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/match/process/argv",schemaPath:"#/properties/match/properties/process/properties/argv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data5.user !== undefined){
+let data9 = data5.user;
+if(typeof data9 === "string"){
+if(!pattern5.test(data9)){
+const err23 = {instancePath:instancePath+"/match/process/user",schemaPath:"#/properties/match/properties/process/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/match/process/user",schemaPath:"#/properties/match/properties/process/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data5.listening !== undefined){
+if(typeof data5.listening !== "boolean"){
+const err25 = {instancePath:instancePath+"/match/process/listening",schemaPath:"#/properties/match/properties/process/properties/listening/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/match/process",schemaPath:"#/properties/match/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data4.cron !== undefined){
+let data11 = data4.cron;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(Object.keys(data11).length < 1){
+const err27 = {instancePath:instancePath+"/match/cron",schemaPath:"#/properties/match/properties/cron/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+for(const key3 in data11){
+if(!(((key3 === "command") || (key3 === "user")) || (key3 === "source"))){
+const err28 = {instancePath:instancePath+"/match/cron",schemaPath:"#/properties/match/properties/cron/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data11.command !== undefined){
+let data12 = data11.command;
+if(typeof data12 === "string"){
+if(!pattern5.test(data12)){
+const err29 = {instancePath:instancePath+"/match/cron/command",schemaPath:"#/properties/match/properties/cron/properties/command/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/match/cron/command",schemaPath:"#/properties/match/properties/cron/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data11.user !== undefined){
+let data13 = data11.user;
+if(typeof data13 === "string"){
+if(!pattern5.test(data13)){
+const err31 = {instancePath:instancePath+"/match/cron/user",schemaPath:"#/properties/match/properties/cron/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/match/cron/user",schemaPath:"#/properties/match/properties/cron/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data11.source !== undefined){
+let data14 = data11.source;
+if(typeof data14 === "string"){
+if(!pattern5.test(data14)){
+const err33 = {instancePath:instancePath+"/match/cron/source",schemaPath:"#/properties/match/properties/cron/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/match/cron/source",schemaPath:"#/properties/match/properties/cron/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/match/cron",schemaPath:"#/properties/match/properties/cron/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data4.all !== undefined){
+let data15 = data4.all;
+if(Array.isArray(data15)){
+const len0 = data15.length;
+for(let i0=0; i0<len0; i0++){
+let data16 = data15[i0];
+const _errs38 = errors;
+let valid6 = false;
+let passing0 = null;
+const _errs39 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.package === undefined){
+const err36 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/0/required",keyword:"required",params:{missingProperty: "package"},message:"must have required property '"+"package"+"'"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+for(const key4 in data16){
+if(!(key4 === "package")){
+const err37 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data16.package !== undefined){
+let data17 = data16.package;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.name === undefined){
+const err38 = {instancePath:instancePath+"/match/all/" + i0+"/package",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key5 in data17){
+if(!((key5 === "name") || (key5 === "version"))){
+const err39 = {instancePath:instancePath+"/match/all/" + i0+"/package",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data17.name !== undefined){
+let data18 = data17.name;
+if(typeof data18 === "string"){
+if(!pattern5.test(data18)){
+const err40 = {instancePath:instancePath+"/match/all/" + i0+"/package/name",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/match/all/" + i0+"/package/name",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data17.version !== undefined){
+let data19 = data17.version;
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err42 = {instancePath:instancePath+"/match/all/" + i0+"/package/version",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/match/all/" + i0+"/package/version",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/match/all/" + i0+"/package",schemaPath:"#/properties/match/properties/all/items/oneOf/0/properties/package/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+var _valid0 = _errs39 === errors;
+if(_valid0){
+valid6 = true;
+passing0 = 0;
+}
+const _errs49 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.port === undefined){
+const err46 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+for(const key6 in data16){
+if(!(key6 === "port")){
+const err47 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data16.port !== undefined){
+let data20 = data16.port;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err48 = {instancePath:instancePath+"/match/all/" + i0+"/port",schemaPath:"#/properties/match/properties/all/items/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 65535 || isNaN(data20)){
+const err49 = {instancePath:instancePath+"/match/all/" + i0+"/port",schemaPath:"#/properties/match/properties/all/items/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data20 < 1 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/match/all/" + i0+"/port",schemaPath:"#/properties/match/properties/all/items/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+var _valid0 = _errs49 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 1;
+}
+const _errs54 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.unit === undefined){
+const err52 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/2/required",keyword:"required",params:{missingProperty: "unit"},message:"must have required property '"+"unit"+"'"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+for(const key7 in data16){
+if(!(key7 === "unit")){
+const err53 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data16.unit !== undefined){
+let data21 = data16.unit;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.name === undefined){
+const err54 = {instancePath:instancePath+"/match/all/" + i0+"/unit",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+for(const key8 in data21){
+if(!((key8 === "name") || (key8 === "execStart"))){
+const err55 = {instancePath:instancePath+"/match/all/" + i0+"/unit",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data21.name !== undefined){
+let data22 = data21.name;
+if(typeof data22 === "string"){
+if(!pattern5.test(data22)){
+const err56 = {instancePath:instancePath+"/match/all/" + i0+"/unit/name",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/match/all/" + i0+"/unit/name",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data21.execStart !== undefined){
+let data23 = data21.execStart;
+if(typeof data23 === "string"){
+if(!pattern5.test(data23)){
+const err58 = {instancePath:instancePath+"/match/all/" + i0+"/unit/execStart",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/properties/execStart/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/match/all/" + i0+"/unit/execStart",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/properties/execStart/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/match/all/" + i0+"/unit",schemaPath:"#/properties/match/properties/all/items/oneOf/2/properties/unit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+var _valid0 = _errs54 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 2;
+}
+const _errs64 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.path === undefined){
+const err62 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/3/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+for(const key9 in data16){
+if(!(key9 === "path")){
+const err63 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data16.path !== undefined){
+let data24 = data16.path;
+if(typeof data24 === "string"){
+if(!pattern5.test(data24)){
+const err64 = {instancePath:instancePath+"/match/all/" + i0+"/path",schemaPath:"#/properties/match/properties/all/items/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/match/all/" + i0+"/path",schemaPath:"#/properties/match/properties/all/items/oneOf/3/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var _valid0 = _errs64 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 3;
+}
+const _errs69 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.os === undefined){
+const err67 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/4/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+for(const key10 in data16){
+if(!(key10 === "os")){
+const err68 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data16.os !== undefined){
+let data25 = data16.os;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key11 in data25){
+if(!((key11 === "id") || (key11 === "versionId"))){
+const err69 = {instancePath:instancePath+"/match/all/" + i0+"/os",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data25.id !== undefined){
+let data26 = data25.id;
+if(typeof data26 === "string"){
+if(!pattern5.test(data26)){
+const err70 = {instancePath:instancePath+"/match/all/" + i0+"/os/id",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/properties/id/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/match/all/" + i0+"/os/id",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data25.versionId !== undefined){
+let data27 = data25.versionId;
+if(typeof data27 === "string"){
+if(!pattern5.test(data27)){
+const err72 = {instancePath:instancePath+"/match/all/" + i0+"/os/versionId",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/properties/versionId/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/match/all/" + i0+"/os/versionId",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/properties/versionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/match/all/" + i0+"/os",schemaPath:"#/properties/match/properties/all/items/oneOf/4/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+var _valid0 = _errs69 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 4];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 4;
+}
+const _errs79 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.process === undefined){
+const err76 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/5/required",keyword:"required",params:{missingProperty: "process"},message:"must have required property '"+"process"+"'"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+for(const key12 in data16){
+if(!(key12 === "process")){
+const err77 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/5/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data16.process !== undefined){
+let data28 = data16.process;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(Object.keys(data28).length < 1){
+const err78 = {instancePath:instancePath+"/match/all/" + i0+"/process",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+for(const key13 in data28){
+if(!(((((key13 === "comm") || (key13 === "exe")) || (key13 === "argv")) || (key13 === "user")) || (key13 === "listening"))){
+const err79 = {instancePath:instancePath+"/match/all/" + i0+"/process",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data28.comm !== undefined){
+let data29 = data28.comm;
+if(typeof data29 === "string"){
+if(!pattern5.test(data29)){
+const err80 = {instancePath:instancePath+"/match/all/" + i0+"/process/comm",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/comm/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/match/all/" + i0+"/process/comm",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data28.exe !== undefined){
+let data30 = data28.exe;
+if(typeof data30 === "string"){
+if(!pattern5.test(data30)){
+const err82 = {instancePath:instancePath+"/match/all/" + i0+"/process/exe",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/exe/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/match/all/" + i0+"/process/exe",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/exe/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data28.argv !== undefined){
+let data31 = data28.argv;
+if(typeof data31 === "string"){
+if(!pattern5.test(data31)){
+const err84 = {instancePath:instancePath+"/match/all/" + i0+"/process/argv",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/argv/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/match/all/" + i0+"/process/argv",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/argv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data28.user !== undefined){
+let data32 = data28.user;
+if(typeof data32 === "string"){
+if(!pattern5.test(data32)){
+const err86 = {instancePath:instancePath+"/match/all/" + i0+"/process/user",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/match/all/" + i0+"/process/user",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data28.listening !== undefined){
+if(typeof data28.listening !== "boolean"){
+const err88 = {instancePath:instancePath+"/match/all/" + i0+"/process/listening",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/properties/listening/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/match/all/" + i0+"/process",schemaPath:"#/properties/match/properties/all/items/oneOf/5/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+var _valid0 = _errs79 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 5];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 5;
+}
+const _errs95 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.cron === undefined){
+const err91 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/6/required",keyword:"required",params:{missingProperty: "cron"},message:"must have required property '"+"cron"+"'"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+for(const key14 in data16){
+if(!(key14 === "cron")){
+const err92 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/6/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data16.cron !== undefined){
+let data34 = data16.cron;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(Object.keys(data34).length < 1){
+const err93 = {instancePath:instancePath+"/match/all/" + i0+"/cron",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+for(const key15 in data34){
+if(!(((key15 === "command") || (key15 === "user")) || (key15 === "source"))){
+const err94 = {instancePath:instancePath+"/match/all/" + i0+"/cron",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data34.command !== undefined){
+let data35 = data34.command;
+if(typeof data35 === "string"){
+if(!pattern5.test(data35)){
+const err95 = {instancePath:instancePath+"/match/all/" + i0+"/cron/command",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/command/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/match/all/" + i0+"/cron/command",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data34.user !== undefined){
+let data36 = data34.user;
+if(typeof data36 === "string"){
+if(!pattern5.test(data36)){
+const err97 = {instancePath:instancePath+"/match/all/" + i0+"/cron/user",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/match/all/" + i0+"/cron/user",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data34.source !== undefined){
+let data37 = data34.source;
+if(typeof data37 === "string"){
+if(!pattern5.test(data37)){
+const err99 = {instancePath:instancePath+"/match/all/" + i0+"/cron/source",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/match/all/" + i0+"/cron/source",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/match/all/" + i0+"/cron",schemaPath:"#/properties/match/properties/all/items/oneOf/6/properties/cron/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+var _valid0 = _errs95 === errors;
+if(_valid0 && valid6){
+valid6 = false;
+passing0 = [passing0, 6];
+}
+else {
+if(_valid0){
+valid6 = true;
+passing0 = 6;
+}
+}
+}
+}
+}
+}
+}
+if(!valid6){
+const err103 = {instancePath:instancePath+"/match/all/" + i0,schemaPath:"#/properties/match/properties/all/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/match/all",schemaPath:"#/properties/match/properties/all/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data4.any !== undefined){
+let data38 = data4.any;
+if(Array.isArray(data38)){
+const len1 = data38.length;
+for(let i1=0; i1<len1; i1++){
+let data39 = data38[i1];
+const _errs110 = errors;
+let valid21 = false;
+let passing1 = null;
+const _errs111 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.package === undefined){
+const err105 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/0/required",keyword:"required",params:{missingProperty: "package"},message:"must have required property '"+"package"+"'"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+for(const key16 in data39){
+if(!(key16 === "package")){
+const err106 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data39.package !== undefined){
+let data40 = data39.package;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.name === undefined){
+const err107 = {instancePath:instancePath+"/match/any/" + i1+"/package",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+for(const key17 in data40){
+if(!((key17 === "name") || (key17 === "version"))){
+const err108 = {instancePath:instancePath+"/match/any/" + i1+"/package",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data40.name !== undefined){
+let data41 = data40.name;
+if(typeof data41 === "string"){
+if(!pattern5.test(data41)){
+const err109 = {instancePath:instancePath+"/match/any/" + i1+"/package/name",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/match/any/" + i1+"/package/name",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data40.version !== undefined){
+let data42 = data40.version;
+if(typeof data42 === "string"){
+if(!pattern5.test(data42)){
+const err111 = {instancePath:instancePath+"/match/any/" + i1+"/package/version",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/match/any/" + i1+"/package/version",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/match/any/" + i1+"/package",schemaPath:"#/properties/match/properties/any/items/oneOf/0/properties/package/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+var _valid1 = _errs111 === errors;
+if(_valid1){
+valid21 = true;
+passing1 = 0;
+}
+const _errs121 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.port === undefined){
+const err115 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+for(const key18 in data39){
+if(!(key18 === "port")){
+const err116 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data39.port !== undefined){
+let data43 = data39.port;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err117 = {instancePath:instancePath+"/match/any/" + i1+"/port",schemaPath:"#/properties/match/properties/any/items/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 65535 || isNaN(data43)){
+const err118 = {instancePath:instancePath+"/match/any/" + i1+"/port",schemaPath:"#/properties/match/properties/any/items/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+if(data43 < 1 || isNaN(data43)){
+const err119 = {instancePath:instancePath+"/match/any/" + i1+"/port",schemaPath:"#/properties/match/properties/any/items/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+var _valid1 = _errs121 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 1;
+}
+const _errs126 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.unit === undefined){
+const err121 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/2/required",keyword:"required",params:{missingProperty: "unit"},message:"must have required property '"+"unit"+"'"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+for(const key19 in data39){
+if(!(key19 === "unit")){
+const err122 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data39.unit !== undefined){
+let data44 = data39.unit;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.name === undefined){
+const err123 = {instancePath:instancePath+"/match/any/" + i1+"/unit",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+for(const key20 in data44){
+if(!((key20 === "name") || (key20 === "execStart"))){
+const err124 = {instancePath:instancePath+"/match/any/" + i1+"/unit",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data44.name !== undefined){
+let data45 = data44.name;
+if(typeof data45 === "string"){
+if(!pattern5.test(data45)){
+const err125 = {instancePath:instancePath+"/match/any/" + i1+"/unit/name",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/match/any/" + i1+"/unit/name",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data44.execStart !== undefined){
+let data46 = data44.execStart;
+if(typeof data46 === "string"){
+if(!pattern5.test(data46)){
+const err127 = {instancePath:instancePath+"/match/any/" + i1+"/unit/execStart",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/properties/execStart/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/match/any/" + i1+"/unit/execStart",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/properties/execStart/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/match/any/" + i1+"/unit",schemaPath:"#/properties/match/properties/any/items/oneOf/2/properties/unit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+var _valid1 = _errs126 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 2];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 2;
+}
+const _errs136 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.path === undefined){
+const err131 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/3/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+for(const key21 in data39){
+if(!(key21 === "path")){
+const err132 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data39.path !== undefined){
+let data47 = data39.path;
+if(typeof data47 === "string"){
+if(!pattern5.test(data47)){
+const err133 = {instancePath:instancePath+"/match/any/" + i1+"/path",schemaPath:"#/properties/match/properties/any/items/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/match/any/" + i1+"/path",schemaPath:"#/properties/match/properties/any/items/oneOf/3/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+var _valid1 = _errs136 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 3];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 3;
+}
+const _errs141 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.os === undefined){
+const err136 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/4/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+for(const key22 in data39){
+if(!(key22 === "os")){
+const err137 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data39.os !== undefined){
+let data48 = data39.os;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key23 in data48){
+if(!((key23 === "id") || (key23 === "versionId"))){
+const err138 = {instancePath:instancePath+"/match/any/" + i1+"/os",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data48.id !== undefined){
+let data49 = data48.id;
+if(typeof data49 === "string"){
+if(!pattern5.test(data49)){
+const err139 = {instancePath:instancePath+"/match/any/" + i1+"/os/id",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/properties/id/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/match/any/" + i1+"/os/id",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data48.versionId !== undefined){
+let data50 = data48.versionId;
+if(typeof data50 === "string"){
+if(!pattern5.test(data50)){
+const err141 = {instancePath:instancePath+"/match/any/" + i1+"/os/versionId",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/properties/versionId/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/match/any/" + i1+"/os/versionId",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/properties/versionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/match/any/" + i1+"/os",schemaPath:"#/properties/match/properties/any/items/oneOf/4/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+var _valid1 = _errs141 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 4];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 4;
+}
+const _errs151 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.process === undefined){
+const err145 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/5/required",keyword:"required",params:{missingProperty: "process"},message:"must have required property '"+"process"+"'"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+for(const key24 in data39){
+if(!(key24 === "process")){
+const err146 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/5/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data39.process !== undefined){
+let data51 = data39.process;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(Object.keys(data51).length < 1){
+const err147 = {instancePath:instancePath+"/match/any/" + i1+"/process",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+for(const key25 in data51){
+if(!(((((key25 === "comm") || (key25 === "exe")) || (key25 === "argv")) || (key25 === "user")) || (key25 === "listening"))){
+const err148 = {instancePath:instancePath+"/match/any/" + i1+"/process",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data51.comm !== undefined){
+let data52 = data51.comm;
+if(typeof data52 === "string"){
+if(!pattern5.test(data52)){
+const err149 = {instancePath:instancePath+"/match/any/" + i1+"/process/comm",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/comm/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/match/any/" + i1+"/process/comm",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data51.exe !== undefined){
+let data53 = data51.exe;
+if(typeof data53 === "string"){
+if(!pattern5.test(data53)){
+const err151 = {instancePath:instancePath+"/match/any/" + i1+"/process/exe",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/exe/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/match/any/" + i1+"/process/exe",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/exe/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data51.argv !== undefined){
+let data54 = data51.argv;
+if(typeof data54 === "string"){
+if(!pattern5.test(data54)){
+const err153 = {instancePath:instancePath+"/match/any/" + i1+"/process/argv",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/argv/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/match/any/" + i1+"/process/argv",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/argv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data51.user !== undefined){
+let data55 = data51.user;
+if(typeof data55 === "string"){
+if(!pattern5.test(data55)){
+const err155 = {instancePath:instancePath+"/match/any/" + i1+"/process/user",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/match/any/" + i1+"/process/user",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data51.listening !== undefined){
+if(typeof data51.listening !== "boolean"){
+const err157 = {instancePath:instancePath+"/match/any/" + i1+"/process/listening",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/properties/listening/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/match/any/" + i1+"/process",schemaPath:"#/properties/match/properties/any/items/oneOf/5/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+var _valid1 = _errs151 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 5];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 5;
+}
+const _errs167 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.cron === undefined){
+const err160 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/6/required",keyword:"required",params:{missingProperty: "cron"},message:"must have required property '"+"cron"+"'"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+for(const key26 in data39){
+if(!(key26 === "cron")){
+const err161 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/6/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data39.cron !== undefined){
+let data57 = data39.cron;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(Object.keys(data57).length < 1){
+const err162 = {instancePath:instancePath+"/match/any/" + i1+"/cron",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+for(const key27 in data57){
+if(!(((key27 === "command") || (key27 === "user")) || (key27 === "source"))){
+const err163 = {instancePath:instancePath+"/match/any/" + i1+"/cron",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data57.command !== undefined){
+let data58 = data57.command;
+if(typeof data58 === "string"){
+if(!pattern5.test(data58)){
+const err164 = {instancePath:instancePath+"/match/any/" + i1+"/cron/command",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/command/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/match/any/" + i1+"/cron/command",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data57.user !== undefined){
+let data59 = data57.user;
+if(typeof data59 === "string"){
+if(!pattern5.test(data59)){
+const err166 = {instancePath:instancePath+"/match/any/" + i1+"/cron/user",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/match/any/" + i1+"/cron/user",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data57.source !== undefined){
+let data60 = data57.source;
+if(typeof data60 === "string"){
+if(!pattern5.test(data60)){
+const err168 = {instancePath:instancePath+"/match/any/" + i1+"/cron/source",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/match/any/" + i1+"/cron/source",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/match/any/" + i1+"/cron",schemaPath:"#/properties/match/properties/any/items/oneOf/6/properties/cron/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+var _valid1 = _errs167 === errors;
+if(_valid1 && valid21){
+valid21 = false;
+passing1 = [passing1, 6];
+}
+else {
+if(_valid1){
+valid21 = true;
+passing1 = 6;
+}
+}
+}
+}
+}
+}
+}
+if(!valid21){
+const err172 = {instancePath:instancePath+"/match/any/" + i1,schemaPath:"#/properties/match/properties/any/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+else {
+errors = _errs110;
+if(vErrors !== null){
+if(_errs110){
+vErrors.length = _errs110;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/match/any",schemaPath:"#/properties/match/properties/any/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data4.none !== undefined){
+let data61 = data4.none;
+if(Array.isArray(data61)){
+const len2 = data61.length;
+for(let i2=0; i2<len2; i2++){
+let data62 = data61[i2];
+const _errs182 = errors;
+let valid36 = false;
+let passing2 = null;
+const _errs183 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.package === undefined){
+const err174 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/0/required",keyword:"required",params:{missingProperty: "package"},message:"must have required property '"+"package"+"'"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+for(const key28 in data62){
+if(!(key28 === "package")){
+const err175 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data62.package !== undefined){
+let data63 = data62.package;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.name === undefined){
+const err176 = {instancePath:instancePath+"/match/none/" + i2+"/package",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+for(const key29 in data63){
+if(!((key29 === "name") || (key29 === "version"))){
+const err177 = {instancePath:instancePath+"/match/none/" + i2+"/package",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data63.name !== undefined){
+let data64 = data63.name;
+if(typeof data64 === "string"){
+if(!pattern5.test(data64)){
+const err178 = {instancePath:instancePath+"/match/none/" + i2+"/package/name",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/match/none/" + i2+"/package/name",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data63.version !== undefined){
+let data65 = data63.version;
+if(typeof data65 === "string"){
+if(!pattern5.test(data65)){
+const err180 = {instancePath:instancePath+"/match/none/" + i2+"/package/version",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/match/none/" + i2+"/package/version",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/match/none/" + i2+"/package",schemaPath:"#/properties/match/properties/none/items/oneOf/0/properties/package/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+var _valid2 = _errs183 === errors;
+if(_valid2){
+valid36 = true;
+passing2 = 0;
+}
+const _errs193 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.port === undefined){
+const err184 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+for(const key30 in data62){
+if(!(key30 === "port")){
+const err185 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data62.port !== undefined){
+let data66 = data62.port;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err186 = {instancePath:instancePath+"/match/none/" + i2+"/port",schemaPath:"#/properties/match/properties/none/items/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 65535 || isNaN(data66)){
+const err187 = {instancePath:instancePath+"/match/none/" + i2+"/port",schemaPath:"#/properties/match/properties/none/items/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+if(data66 < 1 || isNaN(data66)){
+const err188 = {instancePath:instancePath+"/match/none/" + i2+"/port",schemaPath:"#/properties/match/properties/none/items/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+var _valid2 = _errs193 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 1;
+}
+const _errs198 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.unit === undefined){
+const err190 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/2/required",keyword:"required",params:{missingProperty: "unit"},message:"must have required property '"+"unit"+"'"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+for(const key31 in data62){
+if(!(key31 === "unit")){
+const err191 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data62.unit !== undefined){
+let data67 = data62.unit;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.name === undefined){
+const err192 = {instancePath:instancePath+"/match/none/" + i2+"/unit",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+for(const key32 in data67){
+if(!((key32 === "name") || (key32 === "execStart"))){
+const err193 = {instancePath:instancePath+"/match/none/" + i2+"/unit",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data67.name !== undefined){
+let data68 = data67.name;
+if(typeof data68 === "string"){
+if(!pattern5.test(data68)){
+const err194 = {instancePath:instancePath+"/match/none/" + i2+"/unit/name",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/match/none/" + i2+"/unit/name",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data67.execStart !== undefined){
+let data69 = data67.execStart;
+if(typeof data69 === "string"){
+if(!pattern5.test(data69)){
+const err196 = {instancePath:instancePath+"/match/none/" + i2+"/unit/execStart",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/properties/execStart/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/match/none/" + i2+"/unit/execStart",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/properties/execStart/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/match/none/" + i2+"/unit",schemaPath:"#/properties/match/properties/none/items/oneOf/2/properties/unit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+var _valid2 = _errs198 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 2];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 2;
+}
+const _errs208 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.path === undefined){
+const err200 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/3/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+for(const key33 in data62){
+if(!(key33 === "path")){
+const err201 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data62.path !== undefined){
+let data70 = data62.path;
+if(typeof data70 === "string"){
+if(!pattern5.test(data70)){
+const err202 = {instancePath:instancePath+"/match/none/" + i2+"/path",schemaPath:"#/properties/match/properties/none/items/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/match/none/" + i2+"/path",schemaPath:"#/properties/match/properties/none/items/oneOf/3/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+var _valid2 = _errs208 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 3];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 3;
+}
+const _errs213 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.os === undefined){
+const err205 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/4/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+for(const key34 in data62){
+if(!(key34 === "os")){
+const err206 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+if(data62.os !== undefined){
+let data71 = data62.os;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key35 in data71){
+if(!((key35 === "id") || (key35 === "versionId"))){
+const err207 = {instancePath:instancePath+"/match/none/" + i2+"/os",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data71.id !== undefined){
+let data72 = data71.id;
+if(typeof data72 === "string"){
+if(!pattern5.test(data72)){
+const err208 = {instancePath:instancePath+"/match/none/" + i2+"/os/id",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/properties/id/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/match/none/" + i2+"/os/id",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data71.versionId !== undefined){
+let data73 = data71.versionId;
+if(typeof data73 === "string"){
+if(!pattern5.test(data73)){
+const err210 = {instancePath:instancePath+"/match/none/" + i2+"/os/versionId",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/properties/versionId/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/match/none/" + i2+"/os/versionId",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/properties/versionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/match/none/" + i2+"/os",schemaPath:"#/properties/match/properties/none/items/oneOf/4/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+var _valid2 = _errs213 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 4];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 4;
+}
+const _errs223 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.process === undefined){
+const err214 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/5/required",keyword:"required",params:{missingProperty: "process"},message:"must have required property '"+"process"+"'"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+for(const key36 in data62){
+if(!(key36 === "process")){
+const err215 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/5/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data62.process !== undefined){
+let data74 = data62.process;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(Object.keys(data74).length < 1){
+const err216 = {instancePath:instancePath+"/match/none/" + i2+"/process",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+for(const key37 in data74){
+if(!(((((key37 === "comm") || (key37 === "exe")) || (key37 === "argv")) || (key37 === "user")) || (key37 === "listening"))){
+const err217 = {instancePath:instancePath+"/match/none/" + i2+"/process",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data74.comm !== undefined){
+let data75 = data74.comm;
+if(typeof data75 === "string"){
+if(!pattern5.test(data75)){
+const err218 = {instancePath:instancePath+"/match/none/" + i2+"/process/comm",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/comm/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/match/none/" + i2+"/process/comm",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data74.exe !== undefined){
+let data76 = data74.exe;
+if(typeof data76 === "string"){
+if(!pattern5.test(data76)){
+const err220 = {instancePath:instancePath+"/match/none/" + i2+"/process/exe",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/exe/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+else {
+const err221 = {instancePath:instancePath+"/match/none/" + i2+"/process/exe",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/exe/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data74.argv !== undefined){
+let data77 = data74.argv;
+if(typeof data77 === "string"){
+if(!pattern5.test(data77)){
+const err222 = {instancePath:instancePath+"/match/none/" + i2+"/process/argv",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/argv/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/match/none/" + i2+"/process/argv",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/argv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data74.user !== undefined){
+let data78 = data74.user;
+if(typeof data78 === "string"){
+if(!pattern5.test(data78)){
+const err224 = {instancePath:instancePath+"/match/none/" + i2+"/process/user",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/match/none/" + i2+"/process/user",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data74.listening !== undefined){
+if(typeof data74.listening !== "boolean"){
+const err226 = {instancePath:instancePath+"/match/none/" + i2+"/process/listening",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/properties/listening/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/match/none/" + i2+"/process",schemaPath:"#/properties/match/properties/none/items/oneOf/5/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+var _valid2 = _errs223 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 5];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 5;
+}
+const _errs239 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.cron === undefined){
+const err229 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/6/required",keyword:"required",params:{missingProperty: "cron"},message:"must have required property '"+"cron"+"'"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+for(const key38 in data62){
+if(!(key38 === "cron")){
+const err230 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/6/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data62.cron !== undefined){
+let data80 = data62.cron;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(Object.keys(data80).length < 1){
+const err231 = {instancePath:instancePath+"/match/none/" + i2+"/cron",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+for(const key39 in data80){
+if(!(((key39 === "command") || (key39 === "user")) || (key39 === "source"))){
+const err232 = {instancePath:instancePath+"/match/none/" + i2+"/cron",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data80.command !== undefined){
+let data81 = data80.command;
+if(typeof data81 === "string"){
+if(!pattern5.test(data81)){
+const err233 = {instancePath:instancePath+"/match/none/" + i2+"/cron/command",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/command/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/match/none/" + i2+"/cron/command",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data80.user !== undefined){
+let data82 = data80.user;
+if(typeof data82 === "string"){
+if(!pattern5.test(data82)){
+const err235 = {instancePath:instancePath+"/match/none/" + i2+"/cron/user",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/user/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/match/none/" + i2+"/cron/user",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data80.source !== undefined){
+let data83 = data80.source;
+if(typeof data83 === "string"){
+if(!pattern5.test(data83)){
+const err237 = {instancePath:instancePath+"/match/none/" + i2+"/cron/source",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/match/none/" + i2+"/cron/source",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/match/none/" + i2+"/cron",schemaPath:"#/properties/match/properties/none/items/oneOf/6/properties/cron/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+}
+else {
+const err240 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+var _valid2 = _errs239 === errors;
+if(_valid2 && valid36){
+valid36 = false;
+passing2 = [passing2, 6];
+}
+else {
+if(_valid2){
+valid36 = true;
+passing2 = 6;
+}
+}
+}
+}
+}
+}
+}
+if(!valid36){
+const err241 = {instancePath:instancePath+"/match/none/" + i2,schemaPath:"#/properties/match/properties/none/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+else {
+errors = _errs182;
+if(vErrors !== null){
+if(_errs182){
+vErrors.length = _errs182;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/match/none",schemaPath:"#/properties/match/properties/none/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+}
+else {
+const err243 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(data.emit !== undefined){
+let data84 = data.emit;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.name === undefined){
+const err244 = {instancePath:instancePath+"/emit",schemaPath:"#/properties/emit/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+for(const key40 in data84){
+if(!(func2.call(schema12.properties.emit.properties, key40))){
+const err245 = {instancePath:instancePath+"/emit",schemaPath:"#/properties/emit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data84.name !== undefined){
+if(typeof data84.name !== "string"){
+const err246 = {instancePath:instancePath+"/emit/name",schemaPath:"#/properties/emit/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data84.runtime !== undefined){
+let data86 = data84.runtime;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.name === undefined){
+const err247 = {instancePath:instancePath+"/emit/runtime",schemaPath:"#/properties/emit/properties/runtime/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+for(const key41 in data86){
+if(!((key41 === "name") || (key41 === "version"))){
+const err248 = {instancePath:instancePath+"/emit/runtime",schemaPath:"#/properties/emit/properties/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data86.name !== undefined){
+if(typeof data86.name !== "string"){
+const err249 = {instancePath:instancePath+"/emit/runtime/name",schemaPath:"#/properties/emit/properties/runtime/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data86.version !== undefined){
+if(typeof data86.version !== "string"){
+const err250 = {instancePath:instancePath+"/emit/runtime/version",schemaPath:"#/properties/emit/properties/runtime/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+}
+else {
+const err251 = {instancePath:instancePath+"/emit/runtime",schemaPath:"#/properties/emit/properties/runtime/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+if(data84.version !== undefined){
+if(typeof data84.version !== "string"){
+const err252 = {instancePath:instancePath+"/emit/version",schemaPath:"#/properties/emit/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data84.configPaths !== undefined){
+let data90 = data84.configPaths;
+if(Array.isArray(data90)){
+const len3 = data90.length;
+for(let i3=0; i3<len3; i3++){
+let data91 = data90[i3];
+const _errs268 = errors;
+let valid53 = false;
+let passing3 = null;
+const _errs269 = errors;
+if(typeof data91 !== "string"){
+const err253 = {instancePath:instancePath+"/emit/configPaths/" + i3,schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+var _valid3 = _errs269 === errors;
+if(_valid3){
+valid53 = true;
+passing3 = 0;
+}
+const _errs271 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.path === undefined){
+const err254 = {instancePath:instancePath+"/emit/configPaths/" + i3,schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/1/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+for(const key42 in data91){
+if(!((key42 === "path") || (key42 === "role"))){
+const err255 = {instancePath:instancePath+"/emit/configPaths/" + i3,schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+if(data91.path !== undefined){
+if(typeof data91.path !== "string"){
+const err256 = {instancePath:instancePath+"/emit/configPaths/" + i3+"/path",schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/1/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+if(data91.role !== undefined){
+if(typeof data91.role !== "string"){
+const err257 = {instancePath:instancePath+"/emit/configPaths/" + i3+"/role",schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+else {
+const err258 = {instancePath:instancePath+"/emit/configPaths/" + i3,schemaPath:"#/properties/emit/properties/configPaths/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+var _valid3 = _errs271 === errors;
+if(_valid3 && valid53){
+valid53 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid53 = true;
+passing3 = 1;
+}
+}
+if(!valid53){
+const err259 = {instancePath:instancePath+"/emit/configPaths/" + i3,schemaPath:"#/properties/emit/properties/configPaths/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+else {
+errors = _errs268;
+if(vErrors !== null){
+if(_errs268){
+vErrors.length = _errs268;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err260 = {instancePath:instancePath+"/emit/configPaths",schemaPath:"#/properties/emit/properties/configPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+if(data84.dataPaths !== undefined){
+let data94 = data84.dataPaths;
+if(Array.isArray(data94)){
+const len4 = data94.length;
+for(let i4=0; i4<len4; i4++){
+let data95 = data94[i4];
+const _errs281 = errors;
+let valid57 = false;
+let passing4 = null;
+const _errs282 = errors;
+if(typeof data95 !== "string"){
+const err261 = {instancePath:instancePath+"/emit/dataPaths/" + i4,schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+var _valid4 = _errs282 === errors;
+if(_valid4){
+valid57 = true;
+passing4 = 0;
+}
+const _errs284 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.path === undefined){
+const err262 = {instancePath:instancePath+"/emit/dataPaths/" + i4,schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/1/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+for(const key43 in data95){
+if(!((key43 === "path") || (key43 === "role"))){
+const err263 = {instancePath:instancePath+"/emit/dataPaths/" + i4,schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data95.path !== undefined){
+if(typeof data95.path !== "string"){
+const err264 = {instancePath:instancePath+"/emit/dataPaths/" + i4+"/path",schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/1/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+if(data95.role !== undefined){
+if(typeof data95.role !== "string"){
+const err265 = {instancePath:instancePath+"/emit/dataPaths/" + i4+"/role",schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+}
+else {
+const err266 = {instancePath:instancePath+"/emit/dataPaths/" + i4,schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+var _valid4 = _errs284 === errors;
+if(_valid4 && valid57){
+valid57 = false;
+passing4 = [passing4, 1];
+}
+else {
+if(_valid4){
+valid57 = true;
+passing4 = 1;
+}
+}
+if(!valid57){
+const err267 = {instancePath:instancePath+"/emit/dataPaths/" + i4,schemaPath:"#/properties/emit/properties/dataPaths/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+else {
+errors = _errs281;
+if(vErrors !== null){
+if(_errs281){
+vErrors.length = _errs281;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err268 = {instancePath:instancePath+"/emit/dataPaths",schemaPath:"#/properties/emit/properties/dataPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+if(data84.logPaths !== undefined){
+let data98 = data84.logPaths;
+if(Array.isArray(data98)){
+const len5 = data98.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data98[i5] !== "string"){
+const err269 = {instancePath:instancePath+"/emit/logPaths/" + i5,schemaPath:"#/properties/emit/properties/logPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/emit/logPaths",schemaPath:"#/properties/emit/properties/logPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data84.packages !== undefined){
+let data100 = data84.packages;
+if(Array.isArray(data100)){
+const len6 = data100.length;
+for(let i6=0; i6<len6; i6++){
+let data101 = data100[i6];
+if(typeof data101 === "string"){
+if(!pattern5.test(data101)){
+const err271 = {instancePath:instancePath+"/emit/packages/" + i6,schemaPath:"#/properties/emit/properties/packages/items/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+else {
+const err272 = {instancePath:instancePath+"/emit/packages/" + i6,schemaPath:"#/properties/emit/properties/packages/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+}
+else {
+const err273 = {instancePath:instancePath+"/emit/packages",schemaPath:"#/properties/emit/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+if(data84.healthcheck !== undefined){
+let data102 = data84.healthcheck;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(Object.keys(data102).length < 1){
+const err274 = {instancePath:instancePath+"/emit/healthcheck",schemaPath:"#/properties/emit/properties/healthcheck/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+for(const key44 in data102){
+if(!(((key44 === "http") || (key44 === "tcp")) || (key44 === "command"))){
+const err275 = {instancePath:instancePath+"/emit/healthcheck",schemaPath:"#/properties/emit/properties/healthcheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+if(data102.http !== undefined){
+if(typeof data102.http !== "string"){
+const err276 = {instancePath:instancePath+"/emit/healthcheck/http",schemaPath:"#/properties/emit/properties/healthcheck/properties/http/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+if(data102.tcp !== undefined){
+if(typeof data102.tcp !== "boolean"){
+const err277 = {instancePath:instancePath+"/emit/healthcheck/tcp",schemaPath:"#/properties/emit/properties/healthcheck/properties/tcp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+}
+if(data102.command !== undefined){
+let data105 = data102.command;
+if(Array.isArray(data105)){
+const len7 = data105.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data105[i7] !== "string"){
+const err278 = {instancePath:instancePath+"/emit/healthcheck/command/" + i7,schemaPath:"#/properties/emit/properties/healthcheck/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+}
+}
+else {
+const err279 = {instancePath:instancePath+"/emit/healthcheck/command",schemaPath:"#/properties/emit/properties/healthcheck/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/emit/healthcheck",schemaPath:"#/properties/emit/properties/healthcheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+if(data84.officialImage !== undefined){
+if(typeof data84.officialImage !== "string"){
+const err281 = {instancePath:instancePath+"/emit/officialImage",schemaPath:"#/properties/emit/properties/officialImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+}
+if(data84.template !== undefined){
+if(typeof data84.template !== "string"){
+const err282 = {instancePath:instancePath+"/emit/template",schemaPath:"#/properties/emit/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+if(data84.system !== undefined){
+if(typeof data84.system !== "string"){
+const err283 = {instancePath:instancePath+"/emit/system",schemaPath:"#/properties/emit/properties/system/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/emit",schemaPath:"#/properties/emit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+if(data.examples !== undefined){
+let data110 = data.examples;
+if(Array.isArray(data110)){
+if(data110.length < 1){
+const err285 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+const len8 = data110.length;
+for(let i8=0; i8<len8; i8++){
+let data111 = data110[i8];
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.facts === undefined){
+const err286 = {instancePath:instancePath+"/examples/" + i8,schemaPath:"#/properties/examples/items/required",keyword:"required",params:{missingProperty: "facts"},message:"must have required property '"+"facts"+"'"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(data111.expect === undefined){
+const err287 = {instancePath:instancePath+"/examples/" + i8,schemaPath:"#/properties/examples/items/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+for(const key45 in data111){
+if(!((key45 === "facts") || (key45 === "expect"))){
+const err288 = {instancePath:instancePath+"/examples/" + i8,schemaPath:"#/properties/examples/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+if(data111.facts !== undefined){
+if(typeof data111.facts !== "string"){
+const err289 = {instancePath:instancePath+"/examples/" + i8+"/facts",schemaPath:"#/properties/examples/items/properties/facts/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+if(data111.expect !== undefined){
+let data113 = data111.expect;
+if(Array.isArray(data113)){
+const len9 = data113.length;
+for(let i9=0; i9<len9; i9++){
+let data114 = data113[i9];
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key46 in data114){
+if(!(((((((key46 === "name") || (key46 === "ports")) || (key46 === "user")) || (key46 === "version")) || (key46 === "command")) || (key46 === "configPaths")) || (key46 === "dataPaths"))){
+const err290 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9,schemaPath:"#/properties/examples/items/properties/expect/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+if(data114.name !== undefined){
+if(typeof data114.name !== "string"){
+const err291 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/name",schemaPath:"#/properties/examples/items/properties/expect/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+if(data114.ports !== undefined){
+let data116 = data114.ports;
+if(Array.isArray(data116)){
+const len10 = data116.length;
+for(let i10=0; i10<len10; i10++){
+let data117 = data116[i10];
+if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
+const err292 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/ports/" + i10,schemaPath:"#/properties/examples/items/properties/expect/items/properties/ports/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/ports",schemaPath:"#/properties/examples/items/properties/expect/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+if(data114.user !== undefined){
+if(typeof data114.user !== "string"){
+const err294 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/user",schemaPath:"#/properties/examples/items/properties/expect/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+if(data114.version !== undefined){
+if(typeof data114.version !== "string"){
+const err295 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/version",schemaPath:"#/properties/examples/items/properties/expect/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+if(data114.command !== undefined){
+if(typeof data114.command !== "string"){
+const err296 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/command",schemaPath:"#/properties/examples/items/properties/expect/items/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+}
+if(data114.configPaths !== undefined){
+let data121 = data114.configPaths;
+if(Array.isArray(data121)){
+const len11 = data121.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data121[i11] !== "string"){
+const err297 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/configPaths/" + i11,schemaPath:"#/properties/examples/items/properties/expect/items/properties/configPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/configPaths",schemaPath:"#/properties/examples/items/properties/expect/items/properties/configPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+if(data114.dataPaths !== undefined){
+let data123 = data114.dataPaths;
+if(Array.isArray(data123)){
+const len12 = data123.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data123[i12] !== "string"){
+const err299 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/dataPaths/" + i12,schemaPath:"#/properties/examples/items/properties/expect/items/properties/dataPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+}
+}
+else {
+const err300 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9+"/dataPaths",schemaPath:"#/properties/examples/items/properties/expect/items/properties/dataPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/examples/" + i8+"/expect/" + i9,schemaPath:"#/properties/examples/items/properties/expect/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/examples/" + i8+"/expect",schemaPath:"#/properties/examples/items/properties/expect/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+}
+else {
+const err303 = {instancePath:instancePath+"/examples/" + i8,schemaPath:"#/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+if(data.precedence !== undefined){
+let data125 = data.precedence;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err305 = {instancePath:instancePath+"/precedence",schemaPath:"#/properties/precedence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 100 || isNaN(data125)){
+const err306 = {instancePath:instancePath+"/precedence",schemaPath:"#/properties/precedence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(data125 < 0 || isNaN(data125)){
+const err307 = {instancePath:instancePath+"/precedence",schemaPath:"#/properties/precedence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+}
+if(data.confidence !== undefined){
+let data126 = data.confidence;
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 1 || isNaN(data126)){
+const err308 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+if(data126 < 0 || isNaN(data126)){
+const err309 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+if(data.capture !== undefined){
+let data127 = data.capture;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+for(const key47 in data127){
+let data128 = data127[key47];
+if(Array.isArray(data128)){
+const len13 = data128.length;
+for(let i13=0; i13<len13; i13++){
+let data129 = data128[i13];
+const _errs358 = errors;
+let valid81 = false;
+let passing5 = null;
+const _errs359 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.package === undefined){
+const err311 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/0/required",keyword:"required",params:{missingProperty: "package"},message:"must have required property '"+"package"+"'"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+for(const key48 in data129){
+if(!(key48 === "package")){
+const err312 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+if(data129.package !== undefined){
+let data130 = data129.package;
+if(typeof data130 === "string"){
+if(!pattern5.test(data130)){
+const err313 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/package",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/0/properties/package/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+else {
+const err314 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/package",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/0/properties/package/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+var _valid5 = _errs359 === errors;
+if(_valid5){
+valid81 = true;
+passing5 = 0;
+}
+const _errs364 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.argv === undefined){
+const err316 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/1/required",keyword:"required",params:{missingProperty: "argv"},message:"must have required property '"+"argv"+"'"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+for(const key49 in data129){
+if(!(key49 === "argv")){
+const err317 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+}
+if(data129.argv !== undefined){
+let data131 = data129.argv;
+if(typeof data131 === "string"){
+if(!pattern5.test(data131)){
+const err318 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/argv",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/1/properties/argv/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/argv",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/1/properties/argv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+}
+else {
+const err320 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+var _valid5 = _errs364 === errors;
+if(_valid5 && valid81){
+valid81 = false;
+passing5 = [passing5, 1];
+}
+else {
+if(_valid5){
+valid81 = true;
+passing5 = 1;
+}
+const _errs369 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.exe === undefined){
+const err321 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/2/required",keyword:"required",params:{missingProperty: "exe"},message:"must have required property '"+"exe"+"'"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+for(const key50 in data129){
+if(!(key50 === "exe")){
+const err322 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+if(data129.exe !== undefined){
+let data132 = data129.exe;
+if(typeof data132 === "string"){
+if(!pattern5.test(data132)){
+const err323 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/exe",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/2/properties/exe/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+else {
+const err324 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/exe",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/2/properties/exe/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+}
+else {
+const err325 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+var _valid5 = _errs369 === errors;
+if(_valid5 && valid81){
+valid81 = false;
+passing5 = [passing5, 2];
+}
+else {
+if(_valid5){
+valid81 = true;
+passing5 = 2;
+}
+const _errs374 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.env === undefined){
+const err326 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/3/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+for(const key51 in data129){
+if(!(key51 === "env")){
+const err327 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+if(data129.env !== undefined){
+let data133 = data129.env;
+if(typeof data133 === "string"){
+if(!pattern5.test(data133)){
+const err328 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/env",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/3/properties/env/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+else {
+const err329 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/env",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/3/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+var _valid5 = _errs374 === errors;
+if(_valid5 && valid81){
+valid81 = false;
+passing5 = [passing5, 3];
+}
+else {
+if(_valid5){
+valid81 = true;
+passing5 = 3;
+}
+const _errs379 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.unit === undefined){
+const err331 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/4/required",keyword:"required",params:{missingProperty: "unit"},message:"must have required property '"+"unit"+"'"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+for(const key52 in data129){
+if(!(key52 === "unit")){
+const err332 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+if(data129.unit !== undefined){
+let data134 = data129.unit;
+if(typeof data134 === "string"){
+if(!pattern5.test(data134)){
+const err333 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/unit",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/4/properties/unit/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/unit",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/4/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+var _valid5 = _errs379 === errors;
+if(_valid5 && valid81){
+valid81 = false;
+passing5 = [passing5, 4];
+}
+else {
+if(_valid5){
+valid81 = true;
+passing5 = 4;
+}
+const _errs384 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.default === undefined){
+const err336 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/5/required",keyword:"required",params:{missingProperty: "default"},message:"must have required property '"+"default"+"'"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+for(const key53 in data129){
+if(!(key53 === "default")){
+const err337 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/5/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+if(data129.default !== undefined){
+if(typeof data129.default !== "string"){
+const err338 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13+"/default",schemaPath:"#/properties/capture/additionalProperties/items/oneOf/5/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+}
+else {
+const err339 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+var _valid5 = _errs384 === errors;
+if(_valid5 && valid81){
+valid81 = false;
+passing5 = [passing5, 5];
+}
+else {
+if(_valid5){
+valid81 = true;
+passing5 = 5;
+}
+}
+}
+}
+}
+}
+if(!valid81){
+const err340 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i13,schemaPath:"#/properties/capture/additionalProperties/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+else {
+errors = _errs358;
+if(vErrors !== null){
+if(_errs358){
+vErrors.length = _errs358;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err341 = {instancePath:instancePath+"/capture/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/capture/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+}
+else {
+const err342 = {instancePath:instancePath+"/capture",schemaPath:"#/properties/capture/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+}
+else {
+const err343 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}

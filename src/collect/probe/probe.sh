@@ -65,7 +65,8 @@ function element(e, prev,   eq, name) {
     if (name ~ /^-*[A-Za-z0-9_.-]+$/ && secretname(name)) return name "=<redacted>"
   }
   if (prev ~ /^--?[A-Za-z0-9_.-]+$/ && secretname(prev) && e != "" && e !~ /^[\/.-]/) return "<redacted>"
-  return shapes(e)
+  # The rest as text: `sh -c "x --password=y"` and JAVA_OPTS=-Dkey.password=y hide assignments
+  return textline(e)
 }
 function record(line,   c, n, i, el, out, prev) {
   c = index(line, ":"); out = substr(line, 1, c)

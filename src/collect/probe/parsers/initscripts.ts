@@ -3,6 +3,9 @@ import {redactLine} from '../../redact.js'
 import type {ParseContext} from './context.js'
 import {parts, unquote} from './context.js'
 
+// Files in /etc/init.d that start nothing: RHEL's shared `functions`, Debian's template and runners.
+const NOT_SERVICES = new Set(['README', 'functions', 'skeleton', 'rc', 'rcS'])
+
 /** SysV and OpenRC scripts under /etc/init.d, with the variables that say what they start. */
 export function parseInitScripts(lines: string[], ctx: ParseContext): UnitFact[] {
   const byTag = new Map(parts(lines, ctx).map((p) => [p.tag, p.lines]))
@@ -23,7 +26,7 @@ export function parseInitScripts(lines: string[], ctx: ParseContext): UnitFact[]
   const units: UnitFact[] = []
   for (const name of byTag.get('SCRIPTS') ?? []) {
     const script = name.trim()
-    if (!script || script.startsWith('.') || script === 'README' || script.endsWith('.sh')) continue
+    if (!script || script.startsWith('.') || NOT_SERVICES.has(script) || script.endsWith('.sh')) continue
     const v = vars.get(script) ?? {}
     const openrc = 'command' in v
     const daemon = v.command ?? v.DAEMON

@@ -18,7 +18,8 @@ export function parsePackages(lines: string[], ctx: ParseContext): PackageFact[]
           continue
         }
         if (manager === 'dpkg' && status !== undefined && !/ installed$/.test(status)) continue
-        out.push({manager, name, version: manager === 'rpm' ? version.replace(/^(\(none\)|0):/, '') : version, arch: arch || undefined})
+        // rpm prints (none) for a tag a package lacks: gpg-pubkey has no epoch and no arch.
+        out.push({manager, name, version: manager === 'rpm' ? version.replace(/^(\(none\)|0):/, '') : version, arch: arch && arch !== '(none)' ? arch : undefined})
       }
     }
   }

@@ -46,7 +46,11 @@ export function parseProcesses(lines: string[], ctx: ParseContext, meta: MetaSec
   }
   for (const {pid, rest} of pidRecords(byTag.get('CMDLINE') ?? [], 'cmdline')) {
     const p = processes.get(pid)
-    if (p) p.argv = redactArgv(elements(rest))
+    if (!p) continue
+    // Daemons that rewrite their title (postgres, redis, sshd) leave NUL padding: empty tail elements.
+    const argv = elements(rest)
+    while (argv.length > 1 && argv[argv.length - 1] === '') argv.pop()
+    p.argv = redactArgv(argv)
   }
   return [...processes.values()].sort((a, b) => a.pid - b.pid)
 }

@@ -12,7 +12,13 @@ export function parseUnits(lines: string[], ctx: ParseContext): UnitFact[] {
   const enabled = new Map<string, boolean>()
 
   for (const part of parts(lines, ctx)) {
-    if (part.tag === '') for (const line of part.lines) unitLine(line, units, owner)
+    if (part.tag === '') {
+      // Drop-ins override the unit file wherever it lives, but /etc comes first in the probe's
+      // output: read every unit file before any drop-in.
+      const dropIn = (line: string) => /^[^:]*\.service\.d\/[^:]+\.conf:/.test(line)
+      for (const line of part.lines.filter((l) => !dropIn(l))) unitLine(line, units, owner)
+      for (const line of part.lines.filter(dropIn)) unitLine(line, units, owner)
+    }
     if (part.tag === 'FILE') envFiles.set(part.arg, parseEnvFile(part.lines))
     if (part.tag === 'ACTIVE') {
       for (const line of part.lines) {
