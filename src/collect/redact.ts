@@ -98,8 +98,9 @@ export function redactLine(line: string): string {
     rest = after.slice(length)
   }
   out += rest
-  // A quoted value runs to its closing quote, so `--password "two words"` loses both words.
-  out = out.replace(/--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t]*)/g, (m) => {
+  // A quoted value runs to its closing quote, so `--password "two words"` loses both words; an
+  // unquoted one stops at a quote, so `ARGS="--token x"` keeps the quote that closes ARGS.
+  out = out.replace(/--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t'"]*)/g, (m) => {
     const flag = m.split(/[ \t]+/)[0]!
     return isSecretName(flag) ? `${flag} ${REDACTED}` : m
   })

@@ -76,14 +76,16 @@ function optional<K extends string, V>(key: K, value: V | undefined): {[P in K]?
   return (value === undefined || value === '' ? {} : {[key]: value}) as {[P in K]?: V}
 }
 
-/** The unit that runs a process: from its cgroup, or a unit whose ExecStart names its executable. */
+/**
+ * The unit that runs a process: from its cgroup; else a unit whose ExecStart program is the
+ * process's executable or its argv[0] (symlinked daemons: redis-server → redis-check-rdb).
+ */
 function unitOf(root: ProcessFact | undefined, index: HostIndex): UnitFact | undefined {
   if (!root) return undefined
   const units = index.facts.units
-  return (
-    (root.unit ? units.find((u) => u.name === root.unit) : undefined) ??
-    units.find((u) => u.kind === 'systemd' && u.execStart && root.exe && u.execStart.split(/\s+/)[0]?.replace(/^[-@+!:]+/, '') === root.exe)
-  )
+  if (root.unit) return units.find((u) => u.name === root.unit)
+  const programs = new Set([root.exe, root.argv[0]?.split(/\s/)[0]].filter(Boolean))
+  return units.find((u) => u.kind === 'systemd' && u.execStart && programs.has(u.execStart.split(/\s+/)[0]!.replace(/^[-@+!:]+/, '')))
 }
 
 function paths(entries: (string | {path: string; role?: string})[], vars: Vars, index: HostIndex): PathRef[] {

@@ -4,13 +4,16 @@ import {Ajv} from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 import {ruleSchema} from '../detect/rule.schema.js'
 import {hostFactsSchema} from './facts.schema.js'
+import {configSchema} from './config.schema.js'
+import {inventorySchema} from './inventory.schema.js'
+import {planSchema} from './plan.schema.js'
 
 /**
  * The schemas Hoist checks on every run, compiled ahead of time: compiling them with ajv at run
  * time costs about a quarter of a scan. `npm run schemas` writes the module; a unit test fails if
  * it no longer matches the schemas.
  */
-export const PRECOMPILED = {validateHostFacts: hostFactsSchema, validateRule: ruleSchema}
+export const PRECOMPILED = {validateHostFacts: hostFactsSchema, validateRule: ruleSchema, validateInventory: inventorySchema, validatePlan: planSchema, validateConfig: configSchema}
 
 export const GENERATED_PATH = fileURLToPath(new URL('./validators.generated.js', import.meta.url))
 

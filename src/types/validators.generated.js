@@ -8945,3 +8945,5111 @@ errors++;
 validate11.errors = vErrors;
 return errors === 0;
 }
+
+export const validateInventory = validate12;
+const schema13 = {"$id":"https://hoist.dev/schemas/inventory.json","title":"Inventory","type":"object","additionalProperties":false,"required":["schemaVersion","host","os","detectedAt","rules","workloads","system","unclaimed","blockers"],"properties":{"schemaVersion":{"const":1},"host":{"type":"string"},"os":{"type":"object","additionalProperties":false,"required":["id","versionId","prettyName"],"properties":{"id":{"type":"string"},"versionId":{"type":"string"},"prettyName":{"type":"string"},"endOfLife":{"type":"string"}}},"detectedAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"},"rules":{"type":"object","additionalProperties":false,"required":["count","sha256"],"properties":{"count":{"type":"integer","minimum":0},"sha256":{"type":"string"}}},"workloads":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","rule","kind","name","processes","ports","configPaths","dataPaths","logPaths","command","environment","secrets","dependencies","packages","confidence","evidence","blockers","hints"],"properties":{"id":{"type":"string"},"rule":{"type":"string"},"kind":{"type":"string","enum":["webserver","appserver","runtime","database","cache","queue","search","proxy","batch","generic","system"]},"name":{"type":"string"},"processes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["pid","comm","argv"],"properties":{"pid":{"type":"integer","minimum":0},"comm":{"type":"string"},"argv":{"type":"array","items":{"type":"string"}}}}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["protocol","port","address"],"properties":{"protocol":{"type":"string","enum":["tcp","udp"]},"port":{"type":"integer","minimum":0,"maximum":65535},"address":{"type":"string"}}}},"configPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","seen"],"properties":{"path":{"type":"string"},"seen":{"type":"boolean"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"dataPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","seen"],"properties":{"path":{"type":"string"},"seen":{"type":"boolean"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"logPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","seen"],"properties":{"path":{"type":"string"},"seen":{"type":"boolean"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"command":{"type":"array","items":{"type":"string"}},"environment":{"type":"object","additionalProperties":{"type":"string"}},"secrets":{"type":"array","items":{"type":"string"}},"dependencies":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["kind","target","port","evidence"],"properties":{"kind":{"type":"string","enum":["workload","external"]},"target":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535},"evidence":{"type":"string"}}}},"packages":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}}},"confidence":{"type":"number","minimum":0,"maximum":1},"evidence":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["field","fact","value"],"properties":{"field":{"type":"string"},"fact":{"type":"string"},"value":{"type":"string"}}}},"blockers":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","message","evidence","severity"],"properties":{"code":{"type":"string","enum":["eol-os","kernel-module","device","privileged","host-ip","gui","licence","local-ipc","large-data","unknown-command"]},"message":{"type":"string"},"evidence":{"type":"string"},"severity":{"type":"string","enum":["warning","blocking"]}}}},"hints":{"type":"object","additionalProperties":false,"required":[],"properties":{"healthcheck":{"type":"object","additionalProperties":false,"required":[],"properties":{"http":{"type":"string"},"tcp":{"type":"boolean"},"command":{"type":"array","items":{"type":"string"}}}},"officialImage":{"type":"string"},"template":{"type":"string"}}},"version":{"type":"string"},"runtime":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"schedule":{"type":"object","additionalProperties":false,"required":["schedule","source","command"],"properties":{"schedule":{"type":"string"},"source":{"type":"string"},"command":{"type":"string"}}},"unit":{"type":"string"},"user":{"type":"string"},"workingDirectory":{"type":"string"}}}},"system":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["rule","name","pids","reason"],"properties":{"rule":{"type":"string"},"name":{"type":"string"},"pids":{"type":"array","items":{"type":"integer","minimum":0}},"reason":{"type":"string"}}}},"unclaimed":{"type":"object","additionalProperties":false,"required":["processes","ports"],"properties":{"processes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["pid","comm","argv"],"properties":{"pid":{"type":"integer","minimum":0},"comm":{"type":"string"},"argv":{"type":"array","items":{"type":"string"}},"user":{"type":"string"}}}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["protocol","address","port"],"properties":{"protocol":{"type":"string"},"address":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535},"pid":{"type":"integer","minimum":0}}}}}},"blockers":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","message","evidence","severity"],"properties":{"code":{"type":"string","enum":["eol-os","kernel-module","device","privileged","host-ip","gui","licence","local-ipc","large-data","unknown-command"]},"message":{"type":"string"},"evidence":{"type":"string"},"severity":{"type":"string","enum":["warning","blocking"]}}}}}};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://hoist.dev/schemas/inventory.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.schemaVersion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schemaVersion"},message:"must have required property '"+"schemaVersion"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.host === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.os === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.detectedAt === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "detectedAt"},message:"must have required property '"+"detectedAt"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.rules === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rules"},message:"must have required property '"+"rules"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.workloads === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "workloads"},message:"must have required property '"+"workloads"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.system === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "system"},message:"must have required property '"+"system"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.unclaimed === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unclaimed"},message:"must have required property '"+"unclaimed"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.blockers === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "blockers"},message:"must have required property '"+"blockers"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema13.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.schemaVersion !== undefined){
+if(1 !== data.schemaVersion){
+const err10 = {instancePath:instancePath+"/schemaVersion",schemaPath:"#/properties/schemaVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.host !== undefined){
+if(typeof data.host !== "string"){
+const err11 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.os !== undefined){
+let data2 = data.os;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.id === undefined){
+const err12 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2.versionId === undefined){
+const err13 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/required",keyword:"required",params:{missingProperty: "versionId"},message:"must have required property '"+"versionId"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data2.prettyName === undefined){
+const err14 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/required",keyword:"required",params:{missingProperty: "prettyName"},message:"must have required property '"+"prettyName"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!((((key1 === "id") || (key1 === "versionId")) || (key1 === "prettyName")) || (key1 === "endOfLife"))){
+const err15 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data2.id !== undefined){
+if(typeof data2.id !== "string"){
+const err16 = {instancePath:instancePath+"/os/id",schemaPath:"#/properties/os/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data2.versionId !== undefined){
+if(typeof data2.versionId !== "string"){
+const err17 = {instancePath:instancePath+"/os/versionId",schemaPath:"#/properties/os/properties/versionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data2.prettyName !== undefined){
+if(typeof data2.prettyName !== "string"){
+const err18 = {instancePath:instancePath+"/os/prettyName",schemaPath:"#/properties/os/properties/prettyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data2.endOfLife !== undefined){
+if(typeof data2.endOfLife !== "string"){
+const err19 = {instancePath:instancePath+"/os/endOfLife",schemaPath:"#/properties/os/properties/endOfLife/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.detectedAt !== undefined){
+let data7 = data.detectedAt;
+if(typeof data7 === "string"){
+if(!pattern0.test(data7)){
+const err21 = {instancePath:instancePath+"/detectedAt",schemaPath:"#/properties/detectedAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/detectedAt",schemaPath:"#/properties/detectedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.rules !== undefined){
+let data8 = data.rules;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.count === undefined){
+const err23 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data8.sha256 === undefined){
+const err24 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key2 in data8){
+if(!((key2 === "count") || (key2 === "sha256"))){
+const err25 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data8.count !== undefined){
+let data9 = data8.count;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err26 = {instancePath:instancePath+"/rules/count",schemaPath:"#/properties/rules/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err27 = {instancePath:instancePath+"/rules/count",schemaPath:"#/properties/rules/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+if(data8.sha256 !== undefined){
+if(typeof data8.sha256 !== "string"){
+const err28 = {instancePath:instancePath+"/rules/sha256",schemaPath:"#/properties/rules/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.workloads !== undefined){
+let data11 = data.workloads;
+if(Array.isArray(data11)){
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.id === undefined){
+const err30 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data12.rule === undefined){
+const err31 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data12.kind === undefined){
+const err32 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data12.name === undefined){
+const err33 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data12.processes === undefined){
+const err34 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "processes"},message:"must have required property '"+"processes"+"'"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data12.ports === undefined){
+const err35 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "ports"},message:"must have required property '"+"ports"+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data12.configPaths === undefined){
+const err36 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "configPaths"},message:"must have required property '"+"configPaths"+"'"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data12.dataPaths === undefined){
+const err37 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "dataPaths"},message:"must have required property '"+"dataPaths"+"'"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data12.logPaths === undefined){
+const err38 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "logPaths"},message:"must have required property '"+"logPaths"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data12.command === undefined){
+const err39 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data12.environment === undefined){
+const err40 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data12.secrets === undefined){
+const err41 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data12.dependencies === undefined){
+const err42 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "dependencies"},message:"must have required property '"+"dependencies"+"'"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data12.packages === undefined){
+const err43 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if(data12.confidence === undefined){
+const err44 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "confidence"},message:"must have required property '"+"confidence"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data12.evidence === undefined){
+const err45 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "evidence"},message:"must have required property '"+"evidence"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data12.blockers === undefined){
+const err46 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "blockers"},message:"must have required property '"+"blockers"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data12.hints === undefined){
+const err47 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/required",keyword:"required",params:{missingProperty: "hints"},message:"must have required property '"+"hints"+"'"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+for(const key3 in data12){
+if(!(func2.call(schema13.properties.workloads.items.properties, key3))){
+const err48 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data12.id !== undefined){
+if(typeof data12.id !== "string"){
+const err49 = {instancePath:instancePath+"/workloads/" + i0+"/id",schemaPath:"#/properties/workloads/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data12.rule !== undefined){
+if(typeof data12.rule !== "string"){
+const err50 = {instancePath:instancePath+"/workloads/" + i0+"/rule",schemaPath:"#/properties/workloads/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data12.kind !== undefined){
+let data15 = data12.kind;
+if(typeof data15 !== "string"){
+const err51 = {instancePath:instancePath+"/workloads/" + i0+"/kind",schemaPath:"#/properties/workloads/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(!(((((((((((data15 === "webserver") || (data15 === "appserver")) || (data15 === "runtime")) || (data15 === "database")) || (data15 === "cache")) || (data15 === "queue")) || (data15 === "search")) || (data15 === "proxy")) || (data15 === "batch")) || (data15 === "generic")) || (data15 === "system"))){
+const err52 = {instancePath:instancePath+"/workloads/" + i0+"/kind",schemaPath:"#/properties/workloads/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema13.properties.workloads.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data12.name !== undefined){
+if(typeof data12.name !== "string"){
+const err53 = {instancePath:instancePath+"/workloads/" + i0+"/name",schemaPath:"#/properties/workloads/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data12.processes !== undefined){
+let data17 = data12.processes;
+if(Array.isArray(data17)){
+const len1 = data17.length;
+for(let i1=0; i1<len1; i1++){
+let data18 = data17[i1];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.pid === undefined){
+const err54 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1,schemaPath:"#/properties/workloads/items/properties/processes/items/required",keyword:"required",params:{missingProperty: "pid"},message:"must have required property '"+"pid"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data18.comm === undefined){
+const err55 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1,schemaPath:"#/properties/workloads/items/properties/processes/items/required",keyword:"required",params:{missingProperty: "comm"},message:"must have required property '"+"comm"+"'"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data18.argv === undefined){
+const err56 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1,schemaPath:"#/properties/workloads/items/properties/processes/items/required",keyword:"required",params:{missingProperty: "argv"},message:"must have required property '"+"argv"+"'"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+for(const key4 in data18){
+if(!(((key4 === "pid") || (key4 === "comm")) || (key4 === "argv"))){
+const err57 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1,schemaPath:"#/properties/workloads/items/properties/processes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data18.pid !== undefined){
+let data19 = data18.pid;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err58 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1+"/pid",schemaPath:"#/properties/workloads/items/properties/processes/items/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err59 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1+"/pid",schemaPath:"#/properties/workloads/items/properties/processes/items/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+if(data18.comm !== undefined){
+if(typeof data18.comm !== "string"){
+const err60 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1+"/comm",schemaPath:"#/properties/workloads/items/properties/processes/items/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data18.argv !== undefined){
+let data21 = data18.argv;
+if(Array.isArray(data21)){
+const len2 = data21.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data21[i2] !== "string"){
+const err61 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1+"/argv/" + i2,schemaPath:"#/properties/workloads/items/properties/processes/items/properties/argv/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1+"/argv",schemaPath:"#/properties/workloads/items/properties/processes/items/properties/argv/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/workloads/" + i0+"/processes/" + i1,schemaPath:"#/properties/workloads/items/properties/processes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/workloads/" + i0+"/processes",schemaPath:"#/properties/workloads/items/properties/processes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data12.ports !== undefined){
+let data23 = data12.ports;
+if(Array.isArray(data23)){
+const len3 = data23.length;
+for(let i3=0; i3<len3; i3++){
+let data24 = data23[i3];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.protocol === undefined){
+const err65 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3,schemaPath:"#/properties/workloads/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(data24.port === undefined){
+const err66 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3,schemaPath:"#/properties/workloads/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+if(data24.address === undefined){
+const err67 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3,schemaPath:"#/properties/workloads/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+for(const key5 in data24){
+if(!(((key5 === "protocol") || (key5 === "port")) || (key5 === "address"))){
+const err68 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3,schemaPath:"#/properties/workloads/items/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data24.protocol !== undefined){
+let data25 = data24.protocol;
+if(typeof data25 !== "string"){
+const err69 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/protocol",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(!((data25 === "tcp") || (data25 === "udp"))){
+const err70 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/protocol",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema13.properties.workloads.items.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data24.port !== undefined){
+let data26 = data24.port;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err71 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/port",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 65535 || isNaN(data26)){
+const err72 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/port",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data26 < 0 || isNaN(data26)){
+const err73 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/port",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+if(data24.address !== undefined){
+if(typeof data24.address !== "string"){
+const err74 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3+"/address",schemaPath:"#/properties/workloads/items/properties/ports/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/workloads/" + i0+"/ports/" + i3,schemaPath:"#/properties/workloads/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/workloads/" + i0+"/ports",schemaPath:"#/properties/workloads/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data12.configPaths !== undefined){
+let data28 = data12.configPaths;
+if(Array.isArray(data28)){
+const len4 = data28.length;
+for(let i4=0; i4<len4; i4++){
+let data29 = data28[i4];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.path === undefined){
+const err77 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4,schemaPath:"#/properties/workloads/items/properties/configPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(data29.seen === undefined){
+const err78 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4,schemaPath:"#/properties/workloads/items/properties/configPaths/items/required",keyword:"required",params:{missingProperty: "seen"},message:"must have required property '"+"seen"+"'"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+for(const key6 in data29){
+if(!((((key6 === "path") || (key6 === "seen")) || (key6 === "role")) || (key6 === "sizeBytes"))){
+const err79 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4,schemaPath:"#/properties/workloads/items/properties/configPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data29.path !== undefined){
+if(typeof data29.path !== "string"){
+const err80 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4+"/path",schemaPath:"#/properties/workloads/items/properties/configPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data29.seen !== undefined){
+if(typeof data29.seen !== "boolean"){
+const err81 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4+"/seen",schemaPath:"#/properties/workloads/items/properties/configPaths/items/properties/seen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data29.role !== undefined){
+if(typeof data29.role !== "string"){
+const err82 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4+"/role",schemaPath:"#/properties/workloads/items/properties/configPaths/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data29.sizeBytes !== undefined){
+let data33 = data29.sizeBytes;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err83 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/configPaths/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 < 0 || isNaN(data33)){
+const err84 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/configPaths/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths/" + i4,schemaPath:"#/properties/workloads/items/properties/configPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/workloads/" + i0+"/configPaths",schemaPath:"#/properties/workloads/items/properties/configPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data12.dataPaths !== undefined){
+let data34 = data12.dataPaths;
+if(Array.isArray(data34)){
+const len5 = data34.length;
+for(let i5=0; i5<len5; i5++){
+let data35 = data34[i5];
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.path === undefined){
+const err87 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5,schemaPath:"#/properties/workloads/items/properties/dataPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if(data35.seen === undefined){
+const err88 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5,schemaPath:"#/properties/workloads/items/properties/dataPaths/items/required",keyword:"required",params:{missingProperty: "seen"},message:"must have required property '"+"seen"+"'"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+for(const key7 in data35){
+if(!((((key7 === "path") || (key7 === "seen")) || (key7 === "role")) || (key7 === "sizeBytes"))){
+const err89 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5,schemaPath:"#/properties/workloads/items/properties/dataPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data35.path !== undefined){
+if(typeof data35.path !== "string"){
+const err90 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5+"/path",schemaPath:"#/properties/workloads/items/properties/dataPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data35.seen !== undefined){
+if(typeof data35.seen !== "boolean"){
+const err91 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5+"/seen",schemaPath:"#/properties/workloads/items/properties/dataPaths/items/properties/seen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data35.role !== undefined){
+if(typeof data35.role !== "string"){
+const err92 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5+"/role",schemaPath:"#/properties/workloads/items/properties/dataPaths/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data35.sizeBytes !== undefined){
+let data39 = data35.sizeBytes;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err93 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/dataPaths/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 0 || isNaN(data39)){
+const err94 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/dataPaths/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths/" + i5,schemaPath:"#/properties/workloads/items/properties/dataPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/workloads/" + i0+"/dataPaths",schemaPath:"#/properties/workloads/items/properties/dataPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data12.logPaths !== undefined){
+let data40 = data12.logPaths;
+if(Array.isArray(data40)){
+const len6 = data40.length;
+for(let i6=0; i6<len6; i6++){
+let data41 = data40[i6];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.path === undefined){
+const err97 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6,schemaPath:"#/properties/workloads/items/properties/logPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(data41.seen === undefined){
+const err98 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6,schemaPath:"#/properties/workloads/items/properties/logPaths/items/required",keyword:"required",params:{missingProperty: "seen"},message:"must have required property '"+"seen"+"'"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+for(const key8 in data41){
+if(!((((key8 === "path") || (key8 === "seen")) || (key8 === "role")) || (key8 === "sizeBytes"))){
+const err99 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6,schemaPath:"#/properties/workloads/items/properties/logPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data41.path !== undefined){
+if(typeof data41.path !== "string"){
+const err100 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6+"/path",schemaPath:"#/properties/workloads/items/properties/logPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data41.seen !== undefined){
+if(typeof data41.seen !== "boolean"){
+const err101 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6+"/seen",schemaPath:"#/properties/workloads/items/properties/logPaths/items/properties/seen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data41.role !== undefined){
+if(typeof data41.role !== "string"){
+const err102 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6+"/role",schemaPath:"#/properties/workloads/items/properties/logPaths/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data41.sizeBytes !== undefined){
+let data45 = data41.sizeBytes;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err103 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/logPaths/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err104 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6+"/sizeBytes",schemaPath:"#/properties/workloads/items/properties/logPaths/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths/" + i6,schemaPath:"#/properties/workloads/items/properties/logPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/workloads/" + i0+"/logPaths",schemaPath:"#/properties/workloads/items/properties/logPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data12.command !== undefined){
+let data46 = data12.command;
+if(Array.isArray(data46)){
+const len7 = data46.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data46[i7] !== "string"){
+const err107 = {instancePath:instancePath+"/workloads/" + i0+"/command/" + i7,schemaPath:"#/properties/workloads/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/workloads/" + i0+"/command",schemaPath:"#/properties/workloads/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data12.environment !== undefined){
+let data48 = data12.environment;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key9 in data48){
+if(typeof data48[key9] !== "string"){
+const err109 = {instancePath:instancePath+"/workloads/" + i0+"/environment/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/workloads/items/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/workloads/" + i0+"/environment",schemaPath:"#/properties/workloads/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data12.secrets !== undefined){
+let data50 = data12.secrets;
+if(Array.isArray(data50)){
+const len8 = data50.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data50[i8] !== "string"){
+const err111 = {instancePath:instancePath+"/workloads/" + i0+"/secrets/" + i8,schemaPath:"#/properties/workloads/items/properties/secrets/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/workloads/" + i0+"/secrets",schemaPath:"#/properties/workloads/items/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data12.dependencies !== undefined){
+let data52 = data12.dependencies;
+if(Array.isArray(data52)){
+const len9 = data52.length;
+for(let i9=0; i9<len9; i9++){
+let data53 = data52[i9];
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.kind === undefined){
+const err113 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+if(data53.target === undefined){
+const err114 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+if(data53.port === undefined){
+const err115 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if(data53.evidence === undefined){
+const err116 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/required",keyword:"required",params:{missingProperty: "evidence"},message:"must have required property '"+"evidence"+"'"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+for(const key10 in data53){
+if(!((((key10 === "kind") || (key10 === "target")) || (key10 === "port")) || (key10 === "evidence"))){
+const err117 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+if(data53.kind !== undefined){
+let data54 = data53.kind;
+if(typeof data54 !== "string"){
+const err118 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/kind",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+if(!((data54 === "workload") || (data54 === "external"))){
+const err119 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/kind",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema13.properties.workloads.items.properties.dependencies.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data53.target !== undefined){
+if(typeof data53.target !== "string"){
+const err120 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/target",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data53.port !== undefined){
+let data56 = data53.port;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err121 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/port",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 65535 || isNaN(data56)){
+const err122 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/port",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+if(data56 < 0 || isNaN(data56)){
+const err123 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/port",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+if(data53.evidence !== undefined){
+if(typeof data53.evidence !== "string"){
+const err124 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9+"/evidence",schemaPath:"#/properties/workloads/items/properties/dependencies/items/properties/evidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies/" + i9,schemaPath:"#/properties/workloads/items/properties/dependencies/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/workloads/" + i0+"/dependencies",schemaPath:"#/properties/workloads/items/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data12.packages !== undefined){
+let data58 = data12.packages;
+if(Array.isArray(data58)){
+const len10 = data58.length;
+for(let i10=0; i10<len10; i10++){
+let data59 = data58[i10];
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.name === undefined){
+const err127 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10,schemaPath:"#/properties/workloads/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(data59.version === undefined){
+const err128 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10,schemaPath:"#/properties/workloads/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+for(const key11 in data59){
+if(!((key11 === "name") || (key11 === "version"))){
+const err129 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10,schemaPath:"#/properties/workloads/items/properties/packages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data59.name !== undefined){
+if(typeof data59.name !== "string"){
+const err130 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10+"/name",schemaPath:"#/properties/workloads/items/properties/packages/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data59.version !== undefined){
+if(typeof data59.version !== "string"){
+const err131 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10+"/version",schemaPath:"#/properties/workloads/items/properties/packages/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/workloads/" + i0+"/packages/" + i10,schemaPath:"#/properties/workloads/items/properties/packages/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/workloads/" + i0+"/packages",schemaPath:"#/properties/workloads/items/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+if(data12.confidence !== undefined){
+let data62 = data12.confidence;
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 1 || isNaN(data62)){
+const err134 = {instancePath:instancePath+"/workloads/" + i0+"/confidence",schemaPath:"#/properties/workloads/items/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+if(data62 < 0 || isNaN(data62)){
+const err135 = {instancePath:instancePath+"/workloads/" + i0+"/confidence",schemaPath:"#/properties/workloads/items/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/workloads/" + i0+"/confidence",schemaPath:"#/properties/workloads/items/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data12.evidence !== undefined){
+let data63 = data12.evidence;
+if(Array.isArray(data63)){
+const len11 = data63.length;
+for(let i11=0; i11<len11; i11++){
+let data64 = data63[i11];
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.field === undefined){
+const err137 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11,schemaPath:"#/properties/workloads/items/properties/evidence/items/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(data64.fact === undefined){
+const err138 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11,schemaPath:"#/properties/workloads/items/properties/evidence/items/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+if(data64.value === undefined){
+const err139 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11,schemaPath:"#/properties/workloads/items/properties/evidence/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+for(const key12 in data64){
+if(!(((key12 === "field") || (key12 === "fact")) || (key12 === "value"))){
+const err140 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11,schemaPath:"#/properties/workloads/items/properties/evidence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data64.field !== undefined){
+if(typeof data64.field !== "string"){
+const err141 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11+"/field",schemaPath:"#/properties/workloads/items/properties/evidence/items/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data64.fact !== undefined){
+if(typeof data64.fact !== "string"){
+const err142 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11+"/fact",schemaPath:"#/properties/workloads/items/properties/evidence/items/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data64.value !== undefined){
+if(typeof data64.value !== "string"){
+const err143 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11+"/value",schemaPath:"#/properties/workloads/items/properties/evidence/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/workloads/" + i0+"/evidence/" + i11,schemaPath:"#/properties/workloads/items/properties/evidence/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/workloads/" + i0+"/evidence",schemaPath:"#/properties/workloads/items/properties/evidence/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data12.blockers !== undefined){
+let data68 = data12.blockers;
+if(Array.isArray(data68)){
+const len12 = data68.length;
+for(let i12=0; i12<len12; i12++){
+let data69 = data68[i12];
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.code === undefined){
+const err146 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if(data69.message === undefined){
+const err147 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+if(data69.evidence === undefined){
+const err148 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/required",keyword:"required",params:{missingProperty: "evidence"},message:"must have required property '"+"evidence"+"'"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(data69.severity === undefined){
+const err149 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+for(const key13 in data69){
+if(!((((key13 === "code") || (key13 === "message")) || (key13 === "evidence")) || (key13 === "severity"))){
+const err150 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data69.code !== undefined){
+let data70 = data69.code;
+if(typeof data70 !== "string"){
+const err151 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/code",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+if(!((((((((((data70 === "eol-os") || (data70 === "kernel-module")) || (data70 === "device")) || (data70 === "privileged")) || (data70 === "host-ip")) || (data70 === "gui")) || (data70 === "licence")) || (data70 === "local-ipc")) || (data70 === "large-data")) || (data70 === "unknown-command"))){
+const err152 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/code",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/code/enum",keyword:"enum",params:{allowedValues: schema13.properties.workloads.items.properties.blockers.items.properties.code.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data69.message !== undefined){
+if(typeof data69.message !== "string"){
+const err153 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/message",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data69.evidence !== undefined){
+if(typeof data69.evidence !== "string"){
+const err154 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/evidence",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/evidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data69.severity !== undefined){
+let data73 = data69.severity;
+if(typeof data73 !== "string"){
+const err155 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/severity",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if(!((data73 === "warning") || (data73 === "blocking"))){
+const err156 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12+"/severity",schemaPath:"#/properties/workloads/items/properties/blockers/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.workloads.items.properties.blockers.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/workloads/" + i0+"/blockers/" + i12,schemaPath:"#/properties/workloads/items/properties/blockers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/workloads/" + i0+"/blockers",schemaPath:"#/properties/workloads/items/properties/blockers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data12.hints !== undefined){
+let data74 = data12.hints;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key14 in data74){
+if(!(((key14 === "healthcheck") || (key14 === "officialImage")) || (key14 === "template"))){
+const err159 = {instancePath:instancePath+"/workloads/" + i0+"/hints",schemaPath:"#/properties/workloads/items/properties/hints/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data74.healthcheck !== undefined){
+let data75 = data74.healthcheck;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+for(const key15 in data75){
+if(!(((key15 === "http") || (key15 === "tcp")) || (key15 === "command"))){
+const err160 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck",schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data75.http !== undefined){
+if(typeof data75.http !== "string"){
+const err161 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck/http",schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/properties/http/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data75.tcp !== undefined){
+if(typeof data75.tcp !== "boolean"){
+const err162 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck/tcp",schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/properties/tcp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data75.command !== undefined){
+let data78 = data75.command;
+if(Array.isArray(data78)){
+const len13 = data78.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data78[i13] !== "string"){
+const err163 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck/command/" + i13,schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck/command",schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/workloads/" + i0+"/hints/healthcheck",schemaPath:"#/properties/workloads/items/properties/hints/properties/healthcheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data74.officialImage !== undefined){
+if(typeof data74.officialImage !== "string"){
+const err166 = {instancePath:instancePath+"/workloads/" + i0+"/hints/officialImage",schemaPath:"#/properties/workloads/items/properties/hints/properties/officialImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data74.template !== undefined){
+if(typeof data74.template !== "string"){
+const err167 = {instancePath:instancePath+"/workloads/" + i0+"/hints/template",schemaPath:"#/properties/workloads/items/properties/hints/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/workloads/" + i0+"/hints",schemaPath:"#/properties/workloads/items/properties/hints/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data12.version !== undefined){
+if(typeof data12.version !== "string"){
+const err169 = {instancePath:instancePath+"/workloads/" + i0+"/version",schemaPath:"#/properties/workloads/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data12.runtime !== undefined){
+let data83 = data12.runtime;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.name === undefined){
+const err170 = {instancePath:instancePath+"/workloads/" + i0+"/runtime",schemaPath:"#/properties/workloads/items/properties/runtime/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+for(const key16 in data83){
+if(!((key16 === "name") || (key16 === "version"))){
+const err171 = {instancePath:instancePath+"/workloads/" + i0+"/runtime",schemaPath:"#/properties/workloads/items/properties/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data83.name !== undefined){
+if(typeof data83.name !== "string"){
+const err172 = {instancePath:instancePath+"/workloads/" + i0+"/runtime/name",schemaPath:"#/properties/workloads/items/properties/runtime/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data83.version !== undefined){
+if(typeof data83.version !== "string"){
+const err173 = {instancePath:instancePath+"/workloads/" + i0+"/runtime/version",schemaPath:"#/properties/workloads/items/properties/runtime/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/workloads/" + i0+"/runtime",schemaPath:"#/properties/workloads/items/properties/runtime/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+if(data12.schedule !== undefined){
+let data86 = data12.schedule;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.schedule === undefined){
+const err175 = {instancePath:instancePath+"/workloads/" + i0+"/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(data86.source === undefined){
+const err176 = {instancePath:instancePath+"/workloads/" + i0+"/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if(data86.command === undefined){
+const err177 = {instancePath:instancePath+"/workloads/" + i0+"/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+for(const key17 in data86){
+if(!(((key17 === "schedule") || (key17 === "source")) || (key17 === "command"))){
+const err178 = {instancePath:instancePath+"/workloads/" + i0+"/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data86.schedule !== undefined){
+if(typeof data86.schedule !== "string"){
+const err179 = {instancePath:instancePath+"/workloads/" + i0+"/schedule/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data86.source !== undefined){
+if(typeof data86.source !== "string"){
+const err180 = {instancePath:instancePath+"/workloads/" + i0+"/schedule/source",schemaPath:"#/properties/workloads/items/properties/schedule/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data86.command !== undefined){
+if(typeof data86.command !== "string"){
+const err181 = {instancePath:instancePath+"/workloads/" + i0+"/schedule/command",schemaPath:"#/properties/workloads/items/properties/schedule/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/workloads/" + i0+"/schedule",schemaPath:"#/properties/workloads/items/properties/schedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data12.unit !== undefined){
+if(typeof data12.unit !== "string"){
+const err183 = {instancePath:instancePath+"/workloads/" + i0+"/unit",schemaPath:"#/properties/workloads/items/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data12.user !== undefined){
+if(typeof data12.user !== "string"){
+const err184 = {instancePath:instancePath+"/workloads/" + i0+"/user",schemaPath:"#/properties/workloads/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data12.workingDirectory !== undefined){
+if(typeof data12.workingDirectory !== "string"){
+const err185 = {instancePath:instancePath+"/workloads/" + i0+"/workingDirectory",schemaPath:"#/properties/workloads/items/properties/workingDirectory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+}
+else {
+const err186 = {instancePath:instancePath+"/workloads/" + i0,schemaPath:"#/properties/workloads/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/workloads",schemaPath:"#/properties/workloads/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data.system !== undefined){
+let data93 = data.system;
+if(Array.isArray(data93)){
+const len14 = data93.length;
+for(let i14=0; i14<len14; i14++){
+let data94 = data93[i14];
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.rule === undefined){
+const err188 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if(data94.name === undefined){
+const err189 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(data94.pids === undefined){
+const err190 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/required",keyword:"required",params:{missingProperty: "pids"},message:"must have required property '"+"pids"+"'"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+if(data94.reason === undefined){
+const err191 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+for(const key18 in data94){
+if(!((((key18 === "rule") || (key18 === "name")) || (key18 === "pids")) || (key18 === "reason"))){
+const err192 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data94.rule !== undefined){
+if(typeof data94.rule !== "string"){
+const err193 = {instancePath:instancePath+"/system/" + i14+"/rule",schemaPath:"#/properties/system/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data94.name !== undefined){
+if(typeof data94.name !== "string"){
+const err194 = {instancePath:instancePath+"/system/" + i14+"/name",schemaPath:"#/properties/system/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data94.pids !== undefined){
+let data97 = data94.pids;
+if(Array.isArray(data97)){
+const len15 = data97.length;
+for(let i15=0; i15<len15; i15++){
+let data98 = data97[i15];
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err195 = {instancePath:instancePath+"/system/" + i14+"/pids/" + i15,schemaPath:"#/properties/system/items/properties/pids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 < 0 || isNaN(data98)){
+const err196 = {instancePath:instancePath+"/system/" + i14+"/pids/" + i15,schemaPath:"#/properties/system/items/properties/pids/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/system/" + i14+"/pids",schemaPath:"#/properties/system/items/properties/pids/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data94.reason !== undefined){
+if(typeof data94.reason !== "string"){
+const err198 = {instancePath:instancePath+"/system/" + i14+"/reason",schemaPath:"#/properties/system/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/system/" + i14,schemaPath:"#/properties/system/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(data.unclaimed !== undefined){
+let data100 = data.unclaimed;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.processes === undefined){
+const err201 = {instancePath:instancePath+"/unclaimed",schemaPath:"#/properties/unclaimed/required",keyword:"required",params:{missingProperty: "processes"},message:"must have required property '"+"processes"+"'"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+if(data100.ports === undefined){
+const err202 = {instancePath:instancePath+"/unclaimed",schemaPath:"#/properties/unclaimed/required",keyword:"required",params:{missingProperty: "ports"},message:"must have required property '"+"ports"+"'"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+for(const key19 in data100){
+if(!((key19 === "processes") || (key19 === "ports"))){
+const err203 = {instancePath:instancePath+"/unclaimed",schemaPath:"#/properties/unclaimed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data100.processes !== undefined){
+let data101 = data100.processes;
+if(Array.isArray(data101)){
+const len16 = data101.length;
+for(let i16=0; i16<len16; i16++){
+let data102 = data101[i16];
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.pid === undefined){
+const err204 = {instancePath:instancePath+"/unclaimed/processes/" + i16,schemaPath:"#/properties/unclaimed/properties/processes/items/required",keyword:"required",params:{missingProperty: "pid"},message:"must have required property '"+"pid"+"'"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data102.comm === undefined){
+const err205 = {instancePath:instancePath+"/unclaimed/processes/" + i16,schemaPath:"#/properties/unclaimed/properties/processes/items/required",keyword:"required",params:{missingProperty: "comm"},message:"must have required property '"+"comm"+"'"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(data102.argv === undefined){
+const err206 = {instancePath:instancePath+"/unclaimed/processes/" + i16,schemaPath:"#/properties/unclaimed/properties/processes/items/required",keyword:"required",params:{missingProperty: "argv"},message:"must have required property '"+"argv"+"'"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+for(const key20 in data102){
+if(!((((key20 === "pid") || (key20 === "comm")) || (key20 === "argv")) || (key20 === "user"))){
+const err207 = {instancePath:instancePath+"/unclaimed/processes/" + i16,schemaPath:"#/properties/unclaimed/properties/processes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data102.pid !== undefined){
+let data103 = data102.pid;
+if(!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103)))){
+const err208 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/pid",schemaPath:"#/properties/unclaimed/properties/processes/items/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if((typeof data103 == "number") && (isFinite(data103))){
+if(data103 < 0 || isNaN(data103)){
+const err209 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/pid",schemaPath:"#/properties/unclaimed/properties/processes/items/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+if(data102.comm !== undefined){
+if(typeof data102.comm !== "string"){
+const err210 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/comm",schemaPath:"#/properties/unclaimed/properties/processes/items/properties/comm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data102.argv !== undefined){
+let data105 = data102.argv;
+if(Array.isArray(data105)){
+const len17 = data105.length;
+for(let i17=0; i17<len17; i17++){
+if(typeof data105[i17] !== "string"){
+const err211 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/argv/" + i17,schemaPath:"#/properties/unclaimed/properties/processes/items/properties/argv/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/argv",schemaPath:"#/properties/unclaimed/properties/processes/items/properties/argv/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data102.user !== undefined){
+if(typeof data102.user !== "string"){
+const err213 = {instancePath:instancePath+"/unclaimed/processes/" + i16+"/user",schemaPath:"#/properties/unclaimed/properties/processes/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+}
+else {
+const err214 = {instancePath:instancePath+"/unclaimed/processes/" + i16,schemaPath:"#/properties/unclaimed/properties/processes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/unclaimed/processes",schemaPath:"#/properties/unclaimed/properties/processes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data100.ports !== undefined){
+let data108 = data100.ports;
+if(Array.isArray(data108)){
+const len18 = data108.length;
+for(let i18=0; i18<len18; i18++){
+let data109 = data108[i18];
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.protocol === undefined){
+const err216 = {instancePath:instancePath+"/unclaimed/ports/" + i18,schemaPath:"#/properties/unclaimed/properties/ports/items/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+if(data109.address === undefined){
+const err217 = {instancePath:instancePath+"/unclaimed/ports/" + i18,schemaPath:"#/properties/unclaimed/properties/ports/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(data109.port === undefined){
+const err218 = {instancePath:instancePath+"/unclaimed/ports/" + i18,schemaPath:"#/properties/unclaimed/properties/ports/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+for(const key21 in data109){
+if(!((((key21 === "protocol") || (key21 === "address")) || (key21 === "port")) || (key21 === "pid"))){
+const err219 = {instancePath:instancePath+"/unclaimed/ports/" + i18,schemaPath:"#/properties/unclaimed/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data109.protocol !== undefined){
+if(typeof data109.protocol !== "string"){
+const err220 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/protocol",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data109.address !== undefined){
+if(typeof data109.address !== "string"){
+const err221 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/address",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data109.port !== undefined){
+let data112 = data109.port;
+if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
+const err222 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/port",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 65535 || isNaN(data112)){
+const err223 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/port",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+if(data112 < 0 || isNaN(data112)){
+const err224 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/port",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+}
+if(data109.pid !== undefined){
+let data113 = data109.pid;
+if(!(((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113))) && (isFinite(data113)))){
+const err225 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/pid",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 < 0 || isNaN(data113)){
+const err226 = {instancePath:instancePath+"/unclaimed/ports/" + i18+"/pid",schemaPath:"#/properties/unclaimed/properties/ports/items/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/unclaimed/ports/" + i18,schemaPath:"#/properties/unclaimed/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/unclaimed/ports",schemaPath:"#/properties/unclaimed/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/unclaimed",schemaPath:"#/properties/unclaimed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data.blockers !== undefined){
+let data114 = data.blockers;
+if(Array.isArray(data114)){
+const len19 = data114.length;
+for(let i19=0; i19<len19; i19++){
+let data115 = data114[i19];
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.code === undefined){
+const err230 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+if(data115.message === undefined){
+const err231 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if(data115.evidence === undefined){
+const err232 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/required",keyword:"required",params:{missingProperty: "evidence"},message:"must have required property '"+"evidence"+"'"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data115.severity === undefined){
+const err233 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+for(const key22 in data115){
+if(!((((key22 === "code") || (key22 === "message")) || (key22 === "evidence")) || (key22 === "severity"))){
+const err234 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data115.code !== undefined){
+let data116 = data115.code;
+if(typeof data116 !== "string"){
+const err235 = {instancePath:instancePath+"/blockers/" + i19+"/code",schemaPath:"#/properties/blockers/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+if(!((((((((((data116 === "eol-os") || (data116 === "kernel-module")) || (data116 === "device")) || (data116 === "privileged")) || (data116 === "host-ip")) || (data116 === "gui")) || (data116 === "licence")) || (data116 === "local-ipc")) || (data116 === "large-data")) || (data116 === "unknown-command"))){
+const err236 = {instancePath:instancePath+"/blockers/" + i19+"/code",schemaPath:"#/properties/blockers/items/properties/code/enum",keyword:"enum",params:{allowedValues: schema13.properties.blockers.items.properties.code.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data115.message !== undefined){
+if(typeof data115.message !== "string"){
+const err237 = {instancePath:instancePath+"/blockers/" + i19+"/message",schemaPath:"#/properties/blockers/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data115.evidence !== undefined){
+if(typeof data115.evidence !== "string"){
+const err238 = {instancePath:instancePath+"/blockers/" + i19+"/evidence",schemaPath:"#/properties/blockers/items/properties/evidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data115.severity !== undefined){
+let data119 = data115.severity;
+if(typeof data119 !== "string"){
+const err239 = {instancePath:instancePath+"/blockers/" + i19+"/severity",schemaPath:"#/properties/blockers/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+if(!((data119 === "warning") || (data119 === "blocking"))){
+const err240 = {instancePath:instancePath+"/blockers/" + i19+"/severity",schemaPath:"#/properties/blockers/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.blockers.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+}
+else {
+const err241 = {instancePath:instancePath+"/blockers/" + i19,schemaPath:"#/properties/blockers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/blockers",schemaPath:"#/properties/blockers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+}
+else {
+const err243 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+export const validatePlan = validate13;
+const schema14 = {"$id":"https://hoist.dev/schemas/plan.json","title":"Plan","type":"object","additionalProperties":false,"required":["schemaVersion","host","os","services","excluded","unresolved","decisions"],"properties":{"schemaVersion":{"const":1},"host":{"type":"string"},"os":{"type":"object","additionalProperties":false,"required":["id","versionId"],"properties":{"id":{"type":"string"},"versionId":{"type":"string"},"endOfLife":{"type":"string"}}},"services":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","workload","rule","kind","include","baseImage","packages","files","volumes","ports","user","command","environment","secrets","resources"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]*$"},"workload":{"type":"string"},"rule":{"type":"string"},"kind":{"type":"string"},"include":{"type":"boolean"},"baseImage":{"type":"object","additionalProperties":false,"required":["policy","image"],"properties":{"policy":{"type":"string","enum":["same-os","official"]},"image":{"type":"string","pattern":"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"}}},"packages":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"}}}},"volumes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["port","protocol"],"properties":{"port":{"type":"integer","minimum":0,"maximum":65535},"protocol":{"type":"string","enum":["tcp","udp"]}}}},"user":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},"command":{"type":"array","items":{"type":"string"}},"environment":{"type":"object","additionalProperties":{"type":"string"}},"secrets":{"type":"array","items":{"type":"string"}},"resources":{"type":"object","additionalProperties":false,"required":["cpu","memoryMiB","basis"],"properties":{"cpu":{"type":"number","minimum":0},"memoryMiB":{"type":"number","minimum":0},"basis":{"type":"string"}}},"workingDir":{"type":"string","pattern":"^/"},"healthcheck":{"oneOf":[{"type":"object","additionalProperties":false,"required":["type","port","path"],"properties":{"type":{"const":"http"},"port":{"type":"integer","minimum":0,"maximum":65535},"path":{"type":"string"}}},{"type":"object","additionalProperties":false,"required":["type","port"],"properties":{"type":{"const":"tcp"},"port":{"type":"integer","minimum":0,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["type","command"],"properties":{"type":{"const":"command"},"command":{"type":"array","items":{"type":"string"},"minItems":1}}}]},"schedule":{"type":"string"},"template":{"type":"string"}}}},"excluded":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","rule","reason"],"properties":{"name":{"type":"string"},"rule":{"type":"string"},"reason":{"type":"string"}}}},"unresolved":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","question"],"properties":{"service":{"type":"string"},"question":{"type":"string"}}}},"decisions":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","field","decision","because"],"properties":{"service":{"type":"string"},"field":{"type":"string"},"decision":{"type":"string"},"because":{"type":"string"}}}}}};
+const pattern61 = new RegExp("^[a-z0-9][a-z0-9_.-]*$", "u");
+const pattern62 = new RegExp("^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", "u");
+const pattern63 = new RegExp("^/", "u");
+const pattern65 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "u");
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://hoist.dev/schemas/plan.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.schemaVersion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schemaVersion"},message:"must have required property '"+"schemaVersion"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.host === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.os === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.services === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "services"},message:"must have required property '"+"services"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.excluded === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "excluded"},message:"must have required property '"+"excluded"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.unresolved === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unresolved"},message:"must have required property '"+"unresolved"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.decisions === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decisions"},message:"must have required property '"+"decisions"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "schemaVersion") || (key0 === "host")) || (key0 === "os")) || (key0 === "services")) || (key0 === "excluded")) || (key0 === "unresolved")) || (key0 === "decisions"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.schemaVersion !== undefined){
+if(1 !== data.schemaVersion){
+const err8 = {instancePath:instancePath+"/schemaVersion",schemaPath:"#/properties/schemaVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.host !== undefined){
+if(typeof data.host !== "string"){
+const err9 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.os !== undefined){
+let data2 = data.os;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.id === undefined){
+const err10 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data2.versionId === undefined){
+const err11 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/required",keyword:"required",params:{missingProperty: "versionId"},message:"must have required property '"+"versionId"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!(((key1 === "id") || (key1 === "versionId")) || (key1 === "endOfLife"))){
+const err12 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.id !== undefined){
+if(typeof data2.id !== "string"){
+const err13 = {instancePath:instancePath+"/os/id",schemaPath:"#/properties/os/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data2.versionId !== undefined){
+if(typeof data2.versionId !== "string"){
+const err14 = {instancePath:instancePath+"/os/versionId",schemaPath:"#/properties/os/properties/versionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.endOfLife !== undefined){
+if(typeof data2.endOfLife !== "string"){
+const err15 = {instancePath:instancePath+"/os/endOfLife",schemaPath:"#/properties/os/properties/endOfLife/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.services !== undefined){
+let data6 = data.services;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.name === undefined){
+const err17 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data7.workload === undefined){
+const err18 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "workload"},message:"must have required property '"+"workload"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data7.rule === undefined){
+const err19 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data7.kind === undefined){
+const err20 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data7.include === undefined){
+const err21 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "include"},message:"must have required property '"+"include"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data7.baseImage === undefined){
+const err22 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "baseImage"},message:"must have required property '"+"baseImage"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data7.packages === undefined){
+const err23 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data7.files === undefined){
+const err24 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "files"},message:"must have required property '"+"files"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data7.volumes === undefined){
+const err25 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "volumes"},message:"must have required property '"+"volumes"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data7.ports === undefined){
+const err26 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "ports"},message:"must have required property '"+"ports"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data7.user === undefined){
+const err27 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data7.command === undefined){
+const err28 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data7.environment === undefined){
+const err29 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data7.secrets === undefined){
+const err30 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data7.resources === undefined){
+const err31 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+for(const key2 in data7){
+if(!(func2.call(schema14.properties.services.items.properties, key2))){
+const err32 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data7.name !== undefined){
+let data8 = data7.name;
+if(typeof data8 === "string"){
+if(!pattern61.test(data8)){
+const err33 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]*$"+"\""};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data7.workload !== undefined){
+if(typeof data7.workload !== "string"){
+const err35 = {instancePath:instancePath+"/services/" + i0+"/workload",schemaPath:"#/properties/services/items/properties/workload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data7.rule !== undefined){
+if(typeof data7.rule !== "string"){
+const err36 = {instancePath:instancePath+"/services/" + i0+"/rule",schemaPath:"#/properties/services/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data7.kind !== undefined){
+if(typeof data7.kind !== "string"){
+const err37 = {instancePath:instancePath+"/services/" + i0+"/kind",schemaPath:"#/properties/services/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data7.include !== undefined){
+if(typeof data7.include !== "boolean"){
+const err38 = {instancePath:instancePath+"/services/" + i0+"/include",schemaPath:"#/properties/services/items/properties/include/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data7.baseImage !== undefined){
+let data13 = data7.baseImage;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.policy === undefined){
+const err39 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "policy"},message:"must have required property '"+"policy"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data13.image === undefined){
+const err40 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+for(const key3 in data13){
+if(!((key3 === "policy") || (key3 === "image"))){
+const err41 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data13.policy !== undefined){
+let data14 = data13.policy;
+if(typeof data14 !== "string"){
+const err42 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(!((data14 === "same-os") || (data14 === "official"))){
+const err43 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/enum",keyword:"enum",params:{allowedValues: schema14.properties.services.items.properties.baseImage.properties.policy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data13.image !== undefined){
+let data15 = data13.image;
+if(typeof data15 === "string"){
+if(!pattern62.test(data15)){
+const err44 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"+"\""};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data7.packages !== undefined){
+let data16 = data7.packages;
+if(Array.isArray(data16)){
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+let data17 = data16[i1];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.name === undefined){
+const err47 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data17.version === undefined){
+const err48 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+for(const key4 in data17){
+if(!((key4 === "name") || (key4 === "version"))){
+const err49 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data17.name !== undefined){
+if(typeof data17.name !== "string"){
+const err50 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/name",schemaPath:"#/properties/services/items/properties/packages/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data17.version !== undefined){
+if(typeof data17.version !== "string"){
+const err51 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/version",schemaPath:"#/properties/services/items/properties/packages/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/services/" + i0+"/packages",schemaPath:"#/properties/services/items/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data7.files !== undefined){
+let data20 = data7.files;
+if(Array.isArray(data20)){
+const len2 = data20.length;
+for(let i2=0; i2<len2; i2++){
+let data21 = data20[i2];
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.path === undefined){
+const err54 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data21.role === undefined){
+const err55 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+for(const key5 in data21){
+if(!((key5 === "path") || (key5 === "role"))){
+const err56 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data21.path !== undefined){
+let data22 = data21.path;
+if(typeof data22 === "string"){
+if(!pattern63.test(data22)){
+const err57 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data21.role !== undefined){
+if(typeof data21.role !== "string"){
+const err59 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/role",schemaPath:"#/properties/services/items/properties/files/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/services/" + i0+"/files",schemaPath:"#/properties/services/items/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data7.volumes !== undefined){
+let data24 = data7.volumes;
+if(Array.isArray(data24)){
+const len3 = data24.length;
+for(let i3=0; i3<len3; i3++){
+let data25 = data24[i3];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.path === undefined){
+const err62 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(data25.role === undefined){
+const err63 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+for(const key6 in data25){
+if(!(((key6 === "path") || (key6 === "role")) || (key6 === "sizeBytes"))){
+const err64 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data25.path !== undefined){
+let data26 = data25.path;
+if(typeof data26 === "string"){
+if(!pattern63.test(data26)){
+const err65 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data25.role !== undefined){
+if(typeof data25.role !== "string"){
+const err67 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/role",schemaPath:"#/properties/services/items/properties/volumes/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data25.sizeBytes !== undefined){
+let data28 = data25.sizeBytes;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err68 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 < 0 || isNaN(data28)){
+const err69 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/services/" + i0+"/volumes",schemaPath:"#/properties/services/items/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data7.ports !== undefined){
+let data29 = data7.ports;
+if(Array.isArray(data29)){
+const len4 = data29.length;
+for(let i4=0; i4<len4; i4++){
+let data30 = data29[i4];
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.port === undefined){
+const err72 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data30.protocol === undefined){
+const err73 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+for(const key7 in data30){
+if(!((key7 === "port") || (key7 === "protocol"))){
+const err74 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data30.port !== undefined){
+let data31 = data30.port;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err75 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 65535 || isNaN(data31)){
+const err76 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+if(data31 < 0 || isNaN(data31)){
+const err77 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+if(data30.protocol !== undefined){
+let data32 = data30.protocol;
+if(typeof data32 !== "string"){
+const err78 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(!((data32 === "tcp") || (data32 === "udp"))){
+const err79 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema14.properties.services.items.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/services/" + i0+"/ports",schemaPath:"#/properties/services/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data7.user !== undefined){
+let data33 = data7.user;
+if(typeof data33 === "string"){
+if(!pattern65.test(data33)){
+const err82 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"+"\""};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data7.command !== undefined){
+let data34 = data7.command;
+if(Array.isArray(data34)){
+const len5 = data34.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data34[i5] !== "string"){
+const err84 = {instancePath:instancePath+"/services/" + i0+"/command/" + i5,schemaPath:"#/properties/services/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/services/" + i0+"/command",schemaPath:"#/properties/services/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data7.environment !== undefined){
+let data36 = data7.environment;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key8 in data36){
+if(typeof data36[key8] !== "string"){
+const err86 = {instancePath:instancePath+"/services/" + i0+"/environment/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/items/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/services/" + i0+"/environment",schemaPath:"#/properties/services/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data7.secrets !== undefined){
+let data38 = data7.secrets;
+if(Array.isArray(data38)){
+const len6 = data38.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data38[i6] !== "string"){
+const err88 = {instancePath:instancePath+"/services/" + i0+"/secrets/" + i6,schemaPath:"#/properties/services/items/properties/secrets/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/services/" + i0+"/secrets",schemaPath:"#/properties/services/items/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data7.resources !== undefined){
+let data40 = data7.resources;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.cpu === undefined){
+const err90 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(data40.memoryMiB === undefined){
+const err91 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "memoryMiB"},message:"must have required property '"+"memoryMiB"+"'"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(data40.basis === undefined){
+const err92 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "basis"},message:"must have required property '"+"basis"+"'"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+for(const key9 in data40){
+if(!(((key9 === "cpu") || (key9 === "memoryMiB")) || (key9 === "basis"))){
+const err93 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data40.cpu !== undefined){
+let data41 = data40.cpu;
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+const err94 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data40.memoryMiB !== undefined){
+let data42 = data40.memoryMiB;
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 0 || isNaN(data42)){
+const err96 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data40.basis !== undefined){
+if(typeof data40.basis !== "string"){
+const err98 = {instancePath:instancePath+"/services/" + i0+"/resources/basis",schemaPath:"#/properties/services/items/properties/resources/properties/basis/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data7.workingDir !== undefined){
+let data44 = data7.workingDir;
+if(typeof data44 === "string"){
+if(!pattern63.test(data44)){
+const err100 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data7.healthcheck !== undefined){
+let data45 = data7.healthcheck;
+const _errs101 = errors;
+let valid24 = false;
+let passing0 = null;
+const _errs102 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.type === undefined){
+const err102 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(data45.port === undefined){
+const err103 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(data45.path === undefined){
+const err104 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+for(const key10 in data45){
+if(!(((key10 === "type") || (key10 === "port")) || (key10 === "path"))){
+const err105 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data45.type !== undefined){
+if("http" !== data45.type){
+const err106 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "http"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data45.port !== undefined){
+let data47 = data45.port;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err107 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 65535 || isNaN(data47)){
+const err108 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(data47 < 0 || isNaN(data47)){
+const err109 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+if(data45.path !== undefined){
+if(typeof data45.path !== "string"){
+const err110 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/path",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+var _valid0 = _errs102 === errors;
+if(_valid0){
+valid24 = true;
+passing0 = 0;
+}
+const _errs110 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.type === undefined){
+const err112 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(data45.port === undefined){
+const err113 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+for(const key11 in data45){
+if(!((key11 === "type") || (key11 === "port"))){
+const err114 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data45.type !== undefined){
+if("tcp" !== data45.type){
+const err115 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "tcp"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data45.port !== undefined){
+let data50 = data45.port;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err116 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 > 65535 || isNaN(data50)){
+const err117 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+if(data50 < 0 || isNaN(data50)){
+const err118 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+var _valid0 = _errs110 === errors;
+if(_valid0 && valid24){
+valid24 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid24 = true;
+passing0 = 1;
+}
+const _errs116 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.type === undefined){
+const err120 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if(data45.command === undefined){
+const err121 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+for(const key12 in data45){
+if(!((key12 === "type") || (key12 === "command"))){
+const err122 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data45.type !== undefined){
+if("command" !== data45.type){
+const err123 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "command"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data45.command !== undefined){
+let data52 = data45.command;
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err124 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+const len7 = data52.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data52[i7] !== "string"){
+const err125 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command/" + i7,schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+var _valid0 = _errs116 === errors;
+if(_valid0 && valid24){
+valid24 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid24 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid24){
+const err128 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+else {
+errors = _errs101;
+if(vErrors !== null){
+if(_errs101){
+vErrors.length = _errs101;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data7.schedule !== undefined){
+if(typeof data7.schedule !== "string"){
+const err129 = {instancePath:instancePath+"/services/" + i0+"/schedule",schemaPath:"#/properties/services/items/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data7.template !== undefined){
+if(typeof data7.template !== "string"){
+const err130 = {instancePath:instancePath+"/services/" + i0+"/template",schemaPath:"#/properties/services/items/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data.excluded !== undefined){
+let data56 = data.excluded;
+if(Array.isArray(data56)){
+const len8 = data56.length;
+for(let i8=0; i8<len8; i8++){
+let data57 = data56[i8];
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.name === undefined){
+const err133 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data57.rule === undefined){
+const err134 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+if(data57.reason === undefined){
+const err135 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+for(const key13 in data57){
+if(!(((key13 === "name") || (key13 === "rule")) || (key13 === "reason"))){
+const err136 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data57.name !== undefined){
+if(typeof data57.name !== "string"){
+const err137 = {instancePath:instancePath+"/excluded/" + i8+"/name",schemaPath:"#/properties/excluded/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data57.rule !== undefined){
+if(typeof data57.rule !== "string"){
+const err138 = {instancePath:instancePath+"/excluded/" + i8+"/rule",schemaPath:"#/properties/excluded/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data57.reason !== undefined){
+if(typeof data57.reason !== "string"){
+const err139 = {instancePath:instancePath+"/excluded/" + i8+"/reason",schemaPath:"#/properties/excluded/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/excluded",schemaPath:"#/properties/excluded/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data.unresolved !== undefined){
+let data61 = data.unresolved;
+if(Array.isArray(data61)){
+const len9 = data61.length;
+for(let i9=0; i9<len9; i9++){
+let data62 = data61[i9];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.service === undefined){
+const err142 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if(data62.question === undefined){
+const err143 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "question"},message:"must have required property '"+"question"+"'"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+for(const key14 in data62){
+if(!((key14 === "service") || (key14 === "question"))){
+const err144 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+if(data62.service !== undefined){
+if(typeof data62.service !== "string"){
+const err145 = {instancePath:instancePath+"/unresolved/" + i9+"/service",schemaPath:"#/properties/unresolved/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data62.question !== undefined){
+if(typeof data62.question !== "string"){
+const err146 = {instancePath:instancePath+"/unresolved/" + i9+"/question",schemaPath:"#/properties/unresolved/items/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/unresolved",schemaPath:"#/properties/unresolved/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data.decisions !== undefined){
+let data65 = data.decisions;
+if(Array.isArray(data65)){
+const len10 = data65.length;
+for(let i10=0; i10<len10; i10++){
+let data66 = data65[i10];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.service === undefined){
+const err149 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if(data66.field === undefined){
+const err150 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(data66.decision === undefined){
+const err151 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+if(data66.because === undefined){
+const err152 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "because"},message:"must have required property '"+"because"+"'"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+for(const key15 in data66){
+if(!((((key15 === "service") || (key15 === "field")) || (key15 === "decision")) || (key15 === "because"))){
+const err153 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data66.service !== undefined){
+if(typeof data66.service !== "string"){
+const err154 = {instancePath:instancePath+"/decisions/" + i10+"/service",schemaPath:"#/properties/decisions/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data66.field !== undefined){
+if(typeof data66.field !== "string"){
+const err155 = {instancePath:instancePath+"/decisions/" + i10+"/field",schemaPath:"#/properties/decisions/items/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data66.decision !== undefined){
+if(typeof data66.decision !== "string"){
+const err156 = {instancePath:instancePath+"/decisions/" + i10+"/decision",schemaPath:"#/properties/decisions/items/properties/decision/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data66.because !== undefined){
+if(typeof data66.because !== "string"){
+const err157 = {instancePath:instancePath+"/decisions/" + i10+"/because",schemaPath:"#/properties/decisions/items/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/decisions",schemaPath:"#/properties/decisions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+}
+else {
+const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+export const validateConfig = validate14;
+const schema15 = {"$id":"https://hoist.dev/schemas/config.json","title":"hoist.yaml","type":"object","additionalProperties":false,"required":[],"properties":{"rules":{"type":"object","additionalProperties":false,"required":[],"properties":{"disabled":{"type":"array","items":{"type":"string"}},"dirs":{"type":"array","items":{"type":"string"}}}},"baseImage":{"type":"string","enum":["same-os","official"]},"headroom":{"type":"number","minimum":1,"maximum":10},"percentile":{"type":"number","minimum":50,"maximum":100}}};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://hoist.dev/schemas/config.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "rules") || (key0 === "baseImage")) || (key0 === "headroom")) || (key0 === "percentile"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.rules !== undefined){
+let data0 = data.rules;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+if(!((key1 === "disabled") || (key1 === "dirs"))){
+const err1 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data0.disabled !== undefined){
+let data1 = data0.disabled;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/rules/disabled/" + i0,schemaPath:"#/properties/rules/properties/disabled/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/rules/disabled",schemaPath:"#/properties/rules/properties/disabled/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data0.dirs !== undefined){
+let data3 = data0.dirs;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data3[i1] !== "string"){
+const err4 = {instancePath:instancePath+"/rules/dirs/" + i1,schemaPath:"#/properties/rules/properties/dirs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/rules/dirs",schemaPath:"#/properties/rules/properties/dirs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.baseImage !== undefined){
+let data5 = data.baseImage;
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/baseImage",schemaPath:"#/properties/baseImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((data5 === "same-os") || (data5 === "official"))){
+const err8 = {instancePath:instancePath+"/baseImage",schemaPath:"#/properties/baseImage/enum",keyword:"enum",params:{allowedValues: schema15.properties.baseImage.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.headroom !== undefined){
+let data6 = data.headroom;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 10 || isNaN(data6)){
+const err9 = {instancePath:instancePath+"/headroom",schemaPath:"#/properties/headroom/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/headroom",schemaPath:"#/properties/headroom/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/headroom",schemaPath:"#/properties/headroom/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.percentile !== undefined){
+let data7 = data.percentile;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 100 || isNaN(data7)){
+const err12 = {instancePath:instancePath+"/percentile",schemaPath:"#/properties/percentile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data7 < 50 || isNaN(data7)){
+const err13 = {instancePath:instancePath+"/percentile",schemaPath:"#/properties/percentile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 50},message:"must be >= 50"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/percentile",schemaPath:"#/properties/percentile/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}

@@ -1,9 +1,13 @@
 import {readFile} from 'node:fs/promises'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
-import {assertHostFacts} from '../types/validate.js'
+import type {Inventory} from '../types/inventory.js'
+import {assertHostFacts, validatorErrors, type CompiledValidator} from '../types/validate.js'
+import {validateInventory} from '../types/validators.generated.js'
 import {recordHost} from './index.js'
-import {hostPaths, safeHostName} from './paths.js'
+import {hostPaths, inside, safeHostName} from './paths.js'
+import {readIndex} from './index.js'
+import {join} from 'node:path'
 import {renderTranscript, type TranscriptHeader} from './transcript.js'
 import {writeAtomic, writeJson} from './write.js'
 
@@ -39,4 +43,25 @@ export async function loadFacts(out: string, host: string): Promise<HostFacts> {
   }
   assertHostFacts(value, path)
   return value
+}
+
+/** inventory.json, schema-checked before it is written. */
+export async function saveInventory(out: string, inventory: Inventory): Promise<string> {
+  const errors = validatorErrors(validateInventory as CompiledValidator, inventory)
+  if (errors.length > 0) {
+    throw new HoistError('WORKSPACE_INVALID', `inventory of ${inventory.host} is not valid: ${errors.slice(0, 5).join('; ')}`, 'This is a bug in a rule or in Hoist: report it with the rule ids involved.')
+  }
+  const path = join(hostPaths(out, inventory.host).dir, 'inventory.json')
+  await writeJson(path, inventory)
+  return path
+}
+
+/** The hosts of the workspace that have facts, in name order. */
+export async function scannedHosts(out: string): Promise<string[]> {
+  const index = await readIndex(out)
+  const hosts = Object.values(index.hosts).filter((h) => h.status === 'scanned').map((h) => safeHostName(h.host))
+  if (hosts.length === 0) {
+    throw new HoistError('INPUT_MISSING', `no scanned host in ${inside(out, '.')}`, `Scan a host first: hoist scan HOST --out ${out}`)
+  }
+  return hosts.sort()
 }

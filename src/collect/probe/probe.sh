@@ -97,7 +97,7 @@ function textline(s,   out, pre, sep, rest, name, v, bq, start) {
     out = out "<redacted>"; s = substr(rest, v + 1)
   }
   s = out s; out = ""
-  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\/.\047"-][^ \t]*)/)) {
+  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\/.\047"-][^ \t\047"]*)/)) {
     m = substr(s, RSTART, RLENGTH); split(m, parts, /[ \t]+/)
     out = out substr(s, 1, RSTART - 1) (secretname(parts[1]) ? parts[1] " <redacted>" : m); s = substr(s, RSTART + RLENGTH)
   }

@@ -4,7 +4,7 @@ import {int, parts} from './context.js'
 
 const PSEUDO = new Set([
   'proc', 'sysfs', 'devpts', 'devtmpfs', 'cgroup', 'cgroup2', 'securityfs', 'pstore', 'debugfs', 'tracefs',
-  'mqueue', 'hugetlbfs', 'configfs', 'fusectl', 'binfmt_misc', 'autofs', 'bpf', 'efivarfs', 'rpc_pipefs', 'nsfs',
+  'mqueue', 'hugetlbfs', 'configfs', 'fusectl', 'binfmt_misc', 'autofs', 'bpf', 'efivarfs', 'rpc_pipefs', 'nsfs', 'selinuxfs',
 ])
 
 /** /proc/mounts joined with `df -kP` by mount point. Pseudo filesystems are left out. */

@@ -339,9 +339,6 @@ backend node_app
 EOF
 in_root haproxy -c -q -f /etc/haproxy/haproxy.cfg
 
-# --- rabbitmq: the package asks systemd for nofile 65536; root cannot raise it here ----
-sed -i 's/^#ulimit -n 1024$/ulimit -n 4096/' "$ROOT/etc/default/rabbitmq-server"
-
 # --- the nightly report: a cron-driven batch job -------------------------------------
 install -d -m 0755 "$ROOT/opt/reports/bin"
 install -d -m 0750 "$ROOT/var/lib/reports"

@@ -1,0 +1,82 @@
+import type {HostFacts} from '../types/facts.js'
+import type {Workload} from '../types/inventory.js'
+import type {BaseImagePolicy, Plan, Service} from '../types/plan.js'
+import {sameOsImage} from './base-image.js'
+import {observedCommand} from './command.js'
+import {resources, type SizingPolicy} from './resources.js'
+
+type Notes = Pick<Plan, 'unresolved' | 'decisions'>
+
+/** One workload → one service, with every choice recorded as a decision or an open question. */
+export function planService(w: Workload, facts: HostFacts, policy: BaseImagePolicy, sizing: SizingPolicy, notes: Notes): Service {
+  const decide = (field: string, decision: string, because: string) => notes.decisions.push({service: w.id, field, decision, because})
+  const ask = (question: string) => notes.unresolved.push({service: w.id, question})
+
+  const sameOs = sameOsImage(facts.os.id, facts.os.versionId)
+  let baseImage: Service['baseImage']
+  if (policy === 'official' && w.hints.officialImage) {
+    baseImage = {policy, image: w.hints.officialImage}
+  } else {
+    if (policy === 'official') decide('baseImage', 'same-os', `the rule ${w.rule} names no official image`)
+    baseImage = {policy: 'same-os', image: sameOs ?? 'debian:12'}
+    if (!sameOs) ask(`no base image is known for ${facts.os.prettyName || facts.os.id}: choose one`)
+  }
+
+  const observed = observedCommand(w, facts)
+  decide('command', observed.command.join(' '), `observed: ${observed.source}`)
+  if (observed.question) ask(observed.question)
+
+  const user = w.user ?? 'root'
+  const lowPorts = w.ports.filter((p) => p.port < 1024)
+  if (user === 'root') {
+    if (lowPorts.length > 0) decide('user', 'root', `the original runs as root and binds port ${lowPorts[0]!.port} (below 1024)`)
+    else if (!w.schedule) ask('the original runs as root without binding a low port: can it run as an unprivileged user?')
+  } else {
+    decide('user', user, 'the original runs as this user')
+  }
+  if (!w.user) ask('the run-as user could not be read (scan with --sudo): confirm it')
+
+  const healthcheck = healthcheckOf(w)
+  if (!healthcheck && !w.schedule) ask('no health check could be derived (no port seen): add one')
+  if (w.ports.length === 0 && !w.schedule) ask('no listening port was attributed to this service (scan with --sudo to see every owner)')
+  for (const s of w.secrets) decide('secrets', s, 'its value was redacted on the host: supply it at run time')
+  if (w.confidence < 0.5) ask(`recognised only by the fallback rule ${w.rule} (confidence ${w.confidence}): confirm what it is`)
+  for (const b of w.blockers) ask(`${b.severity === 'blocking' ? 'BLOCKER' : 'risk'} (${b.code}): ${b.message}`)
+
+  return {
+    name: w.id,
+    workload: w.id,
+    rule: w.rule,
+    kind: w.kind,
+    include: true,
+    baseImage,
+    packages: baseImage.policy === 'same-os' ? w.packages : [],
+    files: outermost(w.configPaths).map((p) => ({path: p.path, role: p.role ?? 'config'})),
+    volumes: outermost(w.dataPaths.filter((p) => p.seen)).map((p) => ({path: p.path, role: p.role ?? 'data', ...(p.sizeBytes === undefined ? {} : {sizeBytes: p.sizeBytes})})),
+    ports: w.ports.map((p) => ({port: p.port, protocol: p.protocol})).filter((p, i, all) => all.findIndex((q) => q.port === p.port && q.protocol === p.protocol) === i),
+    user,
+    command: observed.command,
+    ...(w.workingDirectory ? {workingDir: w.workingDirectory} : {}),
+    environment: Object.fromEntries(Object.entries(w.environment).filter(([k]) => !w.secrets.includes(k))),
+    secrets: w.secrets,
+    ...(healthcheck ? {healthcheck} : {}),
+    resources: resources(w.processes.map((p) => p.pid), facts, sizing),
+    ...(w.schedule ? {schedule: w.schedule.schedule} : {}),
+    ...(w.hints.template ? {template: w.hints.template} : {}),
+  }
+}
+
+function healthcheckOf(w: Workload): Service['healthcheck'] {
+  const hint = w.hints.healthcheck
+  const port = w.ports.find((p) => p.protocol === 'tcp')?.port
+  if (hint?.command) return {type: 'command', command: hint.command}
+  if (hint?.http && port !== undefined) return {type: 'http', port, path: hint.http}
+  if (port !== undefined) return {type: 'tcp', port}
+  return undefined
+}
+
+/** Paths not inside another of the list: copying or mounting /var/lib/postgresql covers 15/main. */
+export function outermost<T extends {path: string}>(paths: T[]): T[] {
+  const trimmed = paths.map((p) => ({...p, path: p.path.replace(/\/+$/, '') || '/'}))
+  return trimmed.filter((p, i) => !trimmed.some((q, j) => j !== i && (p.path.startsWith(`${q.path}/`) || (p.path === q.path && j < i))))
+}
