@@ -59,7 +59,9 @@ export function describeSchemaErrors(errors: ErrorObject[], parsed: ParsedYaml):
           : `${where}: ${e.message ?? e.keyword}`
     if (seen.has(message)) continue
     seen.add(message)
-    out.push({line: parsed.lineOf(e.instancePath), message})
+    // An unknown key is best shown on its own line, not its parent's.
+    const at = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as {additionalProperty: string}).additionalProperty}` : e.instancePath
+    out.push({line: parsed.lineOf(at), message})
   }
   return out
 }

@@ -236,6 +236,8 @@ in_root apt-get -q -y purge default-jdk-headless openjdk-17-jdk-headless >>"$BUI
 in_root apt-get -q -y autoremove --purge >>"$BUILD/apt.log" 2>&1
 [[ ! -e $ROOT/usr/lib/jvm/java-17-openjdk-amd64/bin/javac && -x $ROOT/usr/lib/jvm/java-17-openjdk-amd64/bin/java ]] ||
   { echo 'build-stacks-rootfs: expected the JRE without the JDK' >&2; exit 1; }
+install -d -m 0750 "$ROOT/var/log/pricing"
+in_root chown app:app /var/log/pricing
 app_unit pricing 'Pricing service (java -jar)' app /opt/app '/usr/bin/java -jar /opt/app/app.jar'
 
 # --- node ------------------------------------------------------------------------------
@@ -252,6 +254,8 @@ EOF
 put 0644 root:root /srv/node-app/package.json <<'EOF'
 {"name": "node-app", "version": "1.4.2", "private": true, "main": "server.js", "scripts": {"start": "node server.js"}}
 EOF
+install -d -m 0750 "$ROOT/var/log/node-app"
+in_root chown node:node /var/log/node-app
 app_unit node-app 'Frontend API (node)' node /srv/node-app '/usr/bin/node /srv/node-app/server.js'
 
 # --- gunicorn + Flask -------------------------------------------------------------------
@@ -323,6 +327,8 @@ pidfile '/srv/ruby-app/tmp/puma.pid'
 EOF
 install -d -m 0755 "$ROOT/srv/ruby-app/tmp"
 in_root chown ruby:ruby /srv/ruby-app/tmp
+install -d -m 0750 "$ROOT/var/log/ruby-app"
+in_root chown ruby:ruby /var/log/ruby-app
 app_unit ruby-app 'Inventory service (puma)' ruby /srv/ruby-app '/usr/bin/puma -C /srv/ruby-app/config/puma.rb'
 
 # --- haproxy in front of the node app -------------------------------------------------
@@ -338,6 +344,16 @@ backend node_app
 	server node1 127.0.0.1:3000 check
 EOF
 in_root haproxy -c -q -f /etc/haproxy/haproxy.cfg
+
+# --- mariadb: its unit asks systemd for nofile 32768; root cannot raise it here --------
+put 0644 root:root /etc/mysql/mariadb.conf.d/60-fixture-limits.cnf <<'EOF'
+# Fixture hosts: the hard nofile limit is 20000 and cannot be raised; stay below it.
+[mariadbd]
+open_files_limit = 16384
+EOF
+# No log_error in Debian's config (the journal has it); init-stacks.sh sends stderr here.
+install -d -m 2750 "$ROOT/var/log/mysql"
+in_root chown mysql:adm /var/log/mysql
 
 # --- the nightly report: a cron-driven batch job -------------------------------------
 install -d -m 0755 "$ROOT/opt/reports/bin"

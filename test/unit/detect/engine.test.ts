@@ -1,0 +1,61 @@
+import {describe, expect, it} from 'vitest'
+import {detect} from '../../../src/detect/engine.js'
+import {loadRules} from '../../../src/detect/load.js'
+import {loadExampleFacts} from '../../../src/detect/rule-test.js'
+import type {HostFacts} from '../../../src/types/facts.js'
+
+const EXAMPLE = 'examples/debian12-web/probe-output.txt'
+
+describe('detect on a real captured host', () => {
+  it('finds each application with its evidence, and leaves the OS plumbing out', async () => {
+    const inv = detect(await loadExampleFacts(EXAMPLE), await loadRules())
+    const nginx = inv.workloads.find((w) => w.rule === 'web/nginx')!
+    expect(nginx.processes.length).toBe(3) // master and two workers: one workload
+    expect(nginx.evidence).toContainEqual(expect.objectContaining({field: 'ports', fact: expect.stringMatching(/^listeners\[tcp 0\.0\.0\.0:80\]/)}))
+    expect(nginx.version).toMatch(/^1\.22\./)
+    const app = inv.workloads.find((w) => w.rule === 'runtime/python')!
+    expect(app.secrets).toEqual(['BILLING_DB_PASSWORD'])
+    expect(app.environment.BILLING_DB_PASSWORD).toBe('<redacted>')
+    expect(inv.system.map((s) => s.rule).sort()).toEqual(['system/cron-daemon', 'system/cron-housekeeping', 'system/openssh-server'])
+    expect(inv.unclaimed.ports).toEqual([])
+  })
+
+  it('without a matching rule, a listening process falls to the fallback and nothing is dropped', async () => {
+    const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
+    const rules = (await loadRules()).rules.filter((r) => r.id !== 'cache/redis')
+    const inv = detect(facts, {rules, sha256: 'x'})
+    const redis = inv.workloads.find((w) => w.ports.some((p) => p.port === 6379))!
+    expect(redis.rule).toBe('generic/listening-process')
+    expect(redis.confidence).toBeLessThan(0.5)
+  })
+
+  it('lists unclaimed processes and ports rather than hiding them', async () => {
+    const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
+    facts.listeners.push({protocol: 'tcp', address: '0.0.0.0', port: 9999, inode: 1})
+    const inv = detect(facts, await loadRules())
+    expect(inv.unclaimed.ports).toContainEqual({protocol: 'tcp', address: '0.0.0.0', port: 9999})
+    expect(inv.unclaimed.processes.map((p) => p.comm)).toContain('sleep')
+  })
+
+  it('finds dependencies between workloads from connections, and flags blockers', async () => {
+    const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
+    const app = facts.processes.find((p) => p.argv.includes('/opt/billing/app.py'))!
+    facts.connections.push({protocol: 'tcp', localAddress: '127.0.0.1', localPort: 41000, peerAddress: '127.0.0.1', peerPort: 5432, pid: app.pid})
+    facts.connections.push({protocol: 'tcp', localAddress: '10.1.2.3', localPort: 41001, peerAddress: '10.9.9.9', peerPort: 1521, pid: app.pid})
+    app.env = {...app.env, DISPLAY: ':0'}
+    const w = detect(facts, await loadRules()).workloads.find((x) => x.rule === 'runtime/python')!
+    expect(w.dependencies).toEqual([
+      expect.objectContaining({kind: 'workload', target: 'postgresql', port: 5432}),
+      expect.objectContaining({kind: 'external', target: '10.9.9.9:1521'}),
+    ])
+    expect(w.blockers).toContainEqual(expect.objectContaining({code: 'gui', severity: 'blocking'}))
+  })
+
+  it('flags an end-of-life OS', async () => {
+    const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
+    facts.os.versionId = '10'
+    const inv = detect(facts, await loadRules(), new Date('2026-11-22T00:00:00Z'))
+    expect(inv.os.endOfLife).toBe('2024-06-30')
+    expect(inv.blockers).toContainEqual(expect.objectContaining({code: 'eol-os'}))
+  })
+})
