@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import pLimit from 'p-limit'
 import {HoistCommand} from '../base-command.js'
 import {loadConfig} from '../config.js'
 import {detect} from '../detect/engine.js'
@@ -52,14 +53,14 @@ merge (--force replaces your edits). \`hoist plan --check\` validates edited pla
     const ruleset = await loadRules({dirs: [...(config.rules?.dirs ?? []), ...(flags.rules ?? [])], disabled: config.rules?.disabled})
     const policy = (flags['base-image'] ?? config.baseImage ?? 'same-os') as Plan['services'][number]['baseImage']['policy']
     const sizing = {...DEFAULT_SIZING, ...(config.headroom ? {headroom: config.headroom} : {}), ...(config.percentile ? {percentile: config.percentile} : {})}
-    const results = []
-    for (const host of hosts) {
+    // Hosts are independent: overlap one host's file I/O with another's detection.
+    const limit = pLimit(8)
+    const results = await Promise.all(hosts.map((host) => limit(async () => {
       const facts = await loadFacts(flags.out, host)
       const inventory = detect(facts, ruleset)
       await saveInventory(flags.out, inventory)
       const plan = buildPlan(inventory, facts, {policy, sizing})
       const written = await writePlan(flags.out, plan, flags.force)
-      results.push({host, services: plan.services.length, unresolved: plan.unresolved.length, file: written.file, kept: written.kept})
       this.say(flags, `✓ ${host}: ${inventory.workloads.length} application(s) — ${inventory.workloads.map((w) => `${w.name}${w.ports.length ? ` :${w.ports.map((p) => p.port).join(',')}` : ''}`).join(', ') || 'none'}`)
       if (inventory.unclaimed.processes.length + inventory.unclaimed.ports.length > 0) {
         this.say(flags, `  unclaimed: ${inventory.unclaimed.processes.length} process(es), ${inventory.unclaimed.ports.length} port(s) (listed in inventory.json)`)
@@ -67,7 +68,8 @@ merge (--force replaces your edits). \`hoist plan --check\` validates edited pla
       this.say(flags, written.kept
         ? `  plan.yaml has your edits: kept. The new proposal is ${written.file} (compare, merge, or rerun with --force)`
         : `  → ${written.file}${plan.unresolved.length ? ` (${plan.unresolved.length} open question(s) in it)` : ''}`)
-    }
+      return {host, services: plan.services.length, unresolved: plan.unresolved.length, file: written.file, kept: written.kept}
+    })))
     return results
   }
 }

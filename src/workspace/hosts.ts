@@ -52,7 +52,7 @@ export async function saveInventory(out: string, inventory: Inventory): Promise<
     throw new HoistError('WORKSPACE_INVALID', `inventory of ${inventory.host} is not valid: ${errors.slice(0, 5).join('; ')}`, 'This is a bug in a rule or in Hoist: report it with the rule ids involved.')
   }
   const path = join(hostPaths(out, inventory.host).dir, 'inventory.json')
-  await writeJson(path, inventory)
+  await writeJson(path, inventory, {durable: false})
   return path
 }
 

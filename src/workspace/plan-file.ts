@@ -35,11 +35,11 @@ export async function writePlan(out: string, plan: Plan, force: boolean): Promis
   const stamp = (await readFile(files.stamp, 'utf8').catch(() => '')).trim()
   const edited = current !== undefined && sha256(current) !== stamp
   if (edited && !force) {
-    await writeAtomic(files.proposed, text)
+    await writeAtomic(files.proposed, text, {durable: false})
     return {file: files.proposed, kept: true}
   }
-  await writeAtomic(files.plan, text)
-  await writeAtomic(files.stamp, `${sha256(text)}\n`)
+  await writeAtomic(files.plan, text, {durable: false})
+  await writeAtomic(files.stamp, `${sha256(text)}\n`, {durable: false})
   await rm(files.proposed, {force: true})
   return {file: files.plan, kept: false}
 }

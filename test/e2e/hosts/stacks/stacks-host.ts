@@ -26,21 +26,21 @@ export const STACK_MARKERS = {
   puma: 'hoist-stack-puma-2e8f',
 } as const
 
-/** Every TCP port init-stacks.sh waits for, with the process (comm) and user that owns it. */
+/** Every TCP port init-stacks.sh waits for: the stack, its process (comm) and the user it serves as. */
 export const STACK_PORTS = [
-  {port: 22, stack: 'sshd'},
-  {port: 80, stack: 'apache2 + mod_php'},
-  {port: 3000, stack: 'node'},
-  {port: 3306, stack: 'mariadb'},
-  {port: 5672, stack: 'rabbitmq'},
-  {port: 8000, stack: 'gunicorn + Flask'},
-  {port: 8001, stack: 'uwsgi'},
-  {port: 8080, stack: 'tomcat10'},
-  {port: 8081, stack: 'java -jar'},
-  {port: 8404, stack: 'haproxy'},
-  {port: 9000, stack: 'php-fpm'},
-  {port: 9292, stack: 'puma'},
-  {port: 11211, stack: 'memcached'},
+  {port: 22, stack: 'sshd', comm: 'sshd', user: 'root'},
+  {port: 80, stack: 'apache2 + mod_php', comm: 'apache2', user: 'www-data'},
+  {port: 3000, stack: 'node', comm: 'node', user: 'node'},
+  {port: 3306, stack: 'mariadb', comm: 'mariadbd', user: 'mysql'},
+  {port: 5672, stack: 'rabbitmq', comm: 'beam.smp', user: 'rabbitmq'},
+  {port: 8000, stack: 'gunicorn + Flask', comm: 'gunicorn', user: 'flask'},
+  {port: 8001, stack: 'uwsgi', comm: 'uwsgi', user: 'www-data'},
+  {port: 8080, stack: 'tomcat10', comm: 'java', user: 'tomcat'},
+  {port: 8081, stack: 'java -jar', comm: 'java', user: 'app'},
+  {port: 8404, stack: 'haproxy', comm: 'haproxy', user: 'haproxy'},
+  {port: 9000, stack: 'php-fpm', comm: 'php-fpm8.2', user: 'www-data'},
+  {port: 9292, stack: 'puma', comm: 'puma', user: 'ruby'},
+  {port: 11211, stack: 'memcached', comm: 'memcached', user: 'memcache'},
 ] as const
 
 const HERE = dirname(fileURLToPath(import.meta.url))
