@@ -42,6 +42,8 @@ export interface FixtureHostOptions {
    */
   mutate?: (rootDir: string) => void | Promise<void>
   readyTimeoutMs?: number
+  /** Default: the legacy host (nginx, PostgreSQL, Redis, a Python app, cron). */
+  image?: HostImage
 }
 
 export interface FixtureHost {
@@ -58,29 +60,58 @@ export interface FixtureHost {
   stop(): Promise<void>
 }
 
-let rootfs: Promise<string> | undefined
-
-/** Builds the cached rootfs if missing or stale (minutes the first time); returns its unpacked dir. */
-export function ensureRootfs(): Promise<string> {
-  rootfs ??= buildRootfs().catch((error: unknown) => {
-    rootfs = undefined
-    throw error
-  })
-  return rootfs
+/** A kind of fixture host: how its root filesystem is built and how it boots. */
+export interface HostImage {
+  /** The cache's name: <cache>/<name>.tar, .tar.stamp and .rootfs-<stamp>/. */
+  name: string
+  buildScript: string
+  /** Copied to /usr/sbin/hoist-init and run as PID 1. */
+  initScript: string
+  readyTimeoutMs: number
+  /** Under /var/log: their last lines go into the error when a host does not come up. */
+  logs: string[]
+  /** Checks that the built tree agrees with the constants tests rely on (planted secret, markers). */
+  check(rootDir: string): Promise<void>
 }
 
-async function buildRootfs(): Promise<string> {
+export const LEGACY_IMAGE: HostImage = {
+  name: 'bookworm-legacy',
+  buildScript: join(HERE, 'build-rootfs.sh'),
+  initScript: join(HERE, 'init.sh'),
+  readyTimeoutMs: 30_000,
+  logs: ['nginx/error.log', 'redis/redis-server.log', 'postgresql/postgresql-15-main.log', 'billing/app.log', 'auth.log'],
+  async check(lower) {
+    const env = await readFile(join(lower, 'etc/billing/billing.env'), 'utf8')
+    if (!env.includes(`BILLING_DB_PASSWORD=${PLANTED_SECRET}\n`)) {
+      throw new Error('PLANTED_SECRET in host.ts and SECRET in build-rootfs.sh differ: make them equal')
+    }
+  },
+}
+
+const rootfs = new Map<string, Promise<string>>()
+
+/** Builds the image's cached rootfs if missing or stale (minutes the first time); returns its unpacked dir. */
+export function ensureRootfs(image: HostImage = LEGACY_IMAGE): Promise<string> {
+  let built = rootfs.get(image.name)
+  if (!built) {
+    built = buildRootfs(image).catch((error: unknown) => {
+      rootfs.delete(image.name)
+      throw error
+    })
+    rootfs.set(image.name, built)
+  }
+  return built
+}
+
+async function buildRootfs(image: HostImage): Promise<string> {
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('bash', [join(HERE, 'build-rootfs.sh')], {stdio: ['ignore', 'inherit', 'inherit']})
+    const child = spawn('bash', [image.buildScript], {stdio: ['ignore', 'inherit', 'inherit']})
     child.on('error', reject).on('exit', resolve)
   })
-  if (code !== 0) throw new Error(`build-rootfs.sh failed (exit ${code}); its output is above`)
-  const stamp = (await readFile(join(CACHE, 'bookworm-legacy.tar.stamp'), 'utf8')).trim()
-  const lower = join(CACHE, `bookworm-legacy.rootfs-${stamp.slice(0, 12)}`)
-  const env = await readFile(join(lower, 'etc/billing/billing.env'), 'utf8')
-  if (!env.includes(`BILLING_DB_PASSWORD=${PLANTED_SECRET}\n`)) {
-    throw new Error('PLANTED_SECRET in host.ts and SECRET in build-rootfs.sh differ: make them equal')
-  }
+  if (code !== 0) throw new Error(`${image.buildScript} failed (exit ${code}); its output is above`)
+  const stamp = (await readFile(join(CACHE, `${image.name}.tar.stamp`), 'utf8')).trim()
+  const lower = join(CACHE, `${image.name}.rootfs-${stamp.slice(0, 12)}`)
+  await image.check(lower)
   return lower
 }
 
@@ -88,7 +119,8 @@ export async function startFixtureHost(options: FixtureHostOptions): Promise<Fix
   const {name, index} = options
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) throw new Error(`fixture host name ${JSON.stringify(name)}: use [a-z][a-z0-9-]{0,30}`)
   if (!Number.isInteger(index) || index < 1 || index > 254) throw new Error(`fixture host index ${index}: use 1..254`)
-  const lower = await ensureRootfs()
+  const image = options.image ?? LEGACY_IMAGE
+  const lower = await ensureRootfs(image)
   await teardown(name) // a previous run that crashed may have left this host behind
   const dir = join(HOSTS_DIR, name)
   const rootDir = join(dir, 'root')
@@ -100,7 +132,7 @@ export async function startFixtureHost(options: FixtureHostOptions): Promise<Fix
     for (const d of ['upper', 'work', 'root']) await mkdir(join(dir, d), {recursive: true})
     await writeFile(join(dir, 'index'), `${index}\n`) // lets teardown find the veth after a crash
     await must('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${dir}/upper,workdir=${dir}/work`, rootDir])
-    await prepareRoot(rootDir, name, options.authorizedKeys)
+    await prepareRoot(rootDir, name, options.authorizedKeys, image.initScript)
     await options.mutate?.(rootDir)
 
     await must('ip', ['netns', 'add', ns])
@@ -111,7 +143,7 @@ export async function startFixtureHost(options: FixtureHostOptions): Promise<Fix
     await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'up'])
     await must('ip', ['-n', ns, 'route', 'add', 'default', 'via', `10.210.${index}.1`])
 
-    const initPid = await boot(dir, rootDir, ns, name, options.readyTimeoutMs ?? 30_000)
+    const initPid = await boot(dir, rootDir, ns, name, options.readyTimeoutMs ?? image.readyTimeoutMs, image.logs)
     const hostKeys = await readHostKeys(rootDir, address)
     let stopping: Promise<void> | undefined
     return {
@@ -135,7 +167,7 @@ export async function startFixtureHost(options: FixtureHostOptions): Promise<Fix
 }
 
 /** Starts init in fresh namespaces; resolves with its PID (as the machine sees it) once ready. */
-async function boot(dir: string, rootDir: string, ns: string, name: string, timeoutMs: number): Promise<number> {
+async function boot(dir: string, rootDir: string, ns: string, name: string, timeoutMs: number, logs: string[]): Promise<number> {
   const logPath = join(dir, 'init.log')
   const log = openSync(logPath, 'a')
   // --ipc too (beyond TESTING.md's recipe): postgres' SysV and POSIX shared memory stay per host.
@@ -158,15 +190,15 @@ async function boot(dir: string, rootDir: string, ns: string, name: string, time
     if (why) {
       const output = await readFile(logPath, 'utf8').catch(() => '')
       // The host is torn down after this, so the error carries what is needed to see why.
-      throw new Error(`fixture host ${name}: ${why}; init output:\n${output}${await logTails(rootDir)}`)
+      throw new Error(`fixture host ${name}: ${why}; init output:\n${output}${await logTails(rootDir, logs)}`)
     }
     await sleep(50)
   }
 }
 
-async function logTails(rootDir: string): Promise<string> {
+async function logTails(rootDir: string, logs: string[]): Promise<string> {
   let out = ''
-  for (const file of ['nginx/error.log', 'redis/redis-server.log', 'postgresql/postgresql-15-main.log', 'billing/app.log', 'auth.log']) {
+  for (const file of logs) {
     const tail = (await readFile(join(rootDir, 'var/log', file), 'utf8').catch(() => '')).trimEnd().split('\n').slice(-5).join('\n')
     if (tail) out += `--- /var/log/${file}, last lines:\n${tail}\n`
   }
@@ -183,7 +215,7 @@ async function waitLinkFree(veth: string, index: number): Promise<void> {
 }
 
 /** Per-host identity and access, written before boot like a provisioning step would. */
-async function prepareRoot(rootDir: string, name: string, keys: string[]): Promise<void> {
+async function prepareRoot(rootDir: string, name: string, keys: string[], initScript: string): Promise<void> {
   await writeFile(join(rootDir, 'etc/hostname'), `${name}\n`)
   await writeFile(join(rootDir, 'etc/hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${name}\n::1\t\tlocalhost ip6-localhost ip6-loopback\n`)
   await writeFile(join(rootDir, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`)
@@ -198,7 +230,7 @@ async function prepareRoot(rootDir: string, name: string, keys: string[]): Promi
     await chown(sshDir, uid, gid)
     await chown(join(sshDir, 'authorized_keys'), uid, gid)
   }
-  await copyFile(join(HERE, 'init.sh'), join(rootDir, 'usr/sbin/hoist-init'))
+  await copyFile(initScript, join(rootDir, 'usr/sbin/hoist-init'))
   await chmod(join(rootDir, 'usr/sbin/hoist-init'), 0o755)
 }
 

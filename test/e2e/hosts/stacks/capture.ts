@@ -8,7 +8,7 @@
 // shows up or a stack is missing from the facts.
 // Run as root from the repository: npx tsx test/e2e/hosts/stacks/capture.ts [stacks|legacy]...
 import {execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
@@ -112,6 +112,8 @@ async function capture(target: Target, dir: string, key: string): Promise<void> 
       rawProbeCommand: `hoist probe-script --sample ${SAMPLE} | ssh root@${host.address} sh`,
       hoistCommit: execFileSync('git', ['-C', REPO, 'rev-parse', 'HEAD'], {encoding: 'utf8'}).trim(),
       hoistTreeDirty: execFileSync('git', ['-C', REPO, 'status', '--porcelain', '--', 'src'], {encoding: 'utf8'}).trim() !== '',
+      // The scan ran dist/ as found: say so if src/ changed after the last build.
+      distOlderThanSrc: newestMtime(join(REPO, 'src')) > statSync(join(REPO, 'dist/commands/scan.js')).mtimeMs,
       probeSha256: facts.probe.sha256,
       timings,
     }
@@ -123,6 +125,10 @@ async function capture(target: Target, dir: string, key: string): Promise<void> 
     await host.stop()
     console.log(`capture: ${target.id} host down in ${Date.now() - t} ms`)
   }
+}
+
+function newestMtime(dir: string): number {
+  return Math.max(...readdirSync(dir, {recursive: true, encoding: 'utf8'}).map((f) => statSync(join(dir, f)).mtimeMs))
 }
 
 async function main(): Promise<void> {
