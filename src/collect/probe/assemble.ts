@@ -57,7 +57,7 @@ function dataPaths(p: ParsedSections, processes: ProcessFact[]): DataPathFact[] 
     const reasons = new Set<DataPathReason>()
     const pids = new Set<number>()
     for (const [pid, files] of p.fds.files) {
-      if (files.some((f) => f.startsWith(`${path}/`))) {
+      if (files.some((f) => f === path || f.startsWith(`${path}/`))) {
         reasons.add('open-file')
         pids.add(pid)
       }

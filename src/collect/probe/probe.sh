@@ -27,7 +27,8 @@ umask 077
 # `grep -a -H '' /proc/*/cmdline | tr '\000' '\001'`; a line with the same prefix as the one before
 # is the rest of a value that held a newline, so it is joined back (as \002) before redacting.
 # Mode "lines": text files (units, env files, crontabs), one line at a time.
-# Keep in step with src/collect/redact.ts (a test runs both over the same cases).
+# Keep in step with src/collect/redact.ts (a test runs both over the same cases). A / inside a
+# bracket is written \057: BusyBox awk reads [\/] as a backslash and a slash.
 # shellcheck disable=SC2016 # an awk program: its $ are awk's
 HOIST_REDACT_AWK='
 function secretname(n) {
@@ -43,7 +44,7 @@ function shapes(s,   out, m, c) {
     out = out substr(s, 1, RSTART - 1) m; s = substr(s, RSTART + RLENGTH)
   }
   s = out s; out = ""
-  while (match(s, /:\/\/[^:\/@ \t"]*:[^@\/ \t"]+@/)) {
+  while (match(s, /:\/\/[^:\057@ \t"]*:[^@\057 \t"]+@/)) {
     m = substr(s, RSTART, RLENGTH); c = index(substr(m, 4), ":") + 3
     out = out substr(s, 1, RSTART - 1) substr(m, 1, c) "<redacted>@"; s = substr(s, RSTART + RLENGTH)
   }
@@ -64,7 +65,7 @@ function element(e, prev,   eq, name) {
     name = substr(e, 1, eq - 1)
     if (name ~ /^-*[A-Za-z0-9_.-]+$/ && secretname(name)) return name "=<redacted>"
   }
-  if (prev ~ /^--?[A-Za-z0-9_.-]+$/ && secretname(prev) && e != "" && e !~ /^[\/.-]/) return "<redacted>"
+  if (prev ~ /^--?[A-Za-z0-9_.-]+$/ && secretname(prev) && e != "" && e !~ /^[\057.-]/) return "<redacted>"
   # The rest as text: `sh -c "x --password=y"` and JAVA_OPTS=-Dkey.password=y hide assignments
   return textline(e)
 }
@@ -97,7 +98,7 @@ function textline(s,   out, pre, sep, rest, name, v, bq, start) {
     out = out "<redacted>"; s = substr(rest, v + 1)
   }
   s = out s; out = ""
-  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\/.\047"-][^ \t\047"]*)/)) {
+  while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\057.\047"-][^ \t\047"]*)/)) {
     m = substr(s, RSTART, RLENGTH); split(m, parts, /[ \t]+/)
     out = out substr(s, 1, RSTART - 1) (secretname(parts[1]) ? parts[1] " <redacted>" : m); s = substr(s, RSTART + RLENGTH)
   }
@@ -328,8 +329,10 @@ sec_datapaths() {
   [ -n "$HAS_TIMEOUT" ] || { printf 'no-timeout-command\n'; return 0; }
   cd /proc || return 1
   {
+    # An open directory (a database's datadir) is a candidate itself; an open file, its directory.
     ls -l [0-9]*/fd/ 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p' |
-      grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sed -e 's/\/[^/]*$//'
+      grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sort -u |
+      while read -r f; do if [ -d "$f" ]; then printf '%s\n' "$f"; else printf '%s\n' "${f%/*}"; fi; done
     ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p'
     ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null
   } | grep -v -e '^/$' -e '^/proc' -e '^/sys' -e '^/dev' -e '^/run' -e '^/tmp' | sort -u | head -n 200 | {
