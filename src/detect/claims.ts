@@ -17,17 +17,25 @@ export function precedence(rule: Rule): number {
  */
 export function claim(rules: Rule[], index: HostIndex): Claim[] {
   const ordered = [...rules].sort((a, b) => precedence(b) - precedence(a) || a.id.localeCompare(b.id))
+  const applicable = new Map(ordered.map((r) => [r, hostConditions(r, index)]))
+  // Processes some specific rule recognises by themselves: they never join another's tree.
+  const recognised = new Set(
+    index.facts.processes
+      .filter((p) => ordered.some((r) => r.match.process && precedence(r) > 0 && applicable.get(r) && matchesProcess(p, r.match.process, index)))
+      .map((p) => p.pid),
+  )
   const taken = new Set<number>(index.probePids)
   const takenCron = new Set<number>()
   const claims: Claim[] = []
   for (const rule of ordered) {
-    const conditions = hostConditions(rule, index)
+    const conditions = applicable.get(rule)
     if (!conditions) continue
     if (rule.match.process) {
       const matched = index.facts.processes.filter((p) => !taken.has(p.pid) && matchesProcess(p, rule.match.process!, index))
       const mine = new Set(matched.map((p) => p.pid))
       for (const root of matched.filter((p) => !hasAncestorIn(p.pid, mine, index))) {
-        const pids = groupOf(root.pid, mine, index)
+        // OS plumbing (init, sshd, cron) starts independent services: only applications take their trees.
+        const pids = rule.emit.system ? groupOf(root.pid, mine, new Set(index.byPid.keys()), taken, index) : groupOf(root.pid, mine, recognised, taken, index)
         for (const pid of pids) taken.add(pid)
         claims.push({rule, root, pids, evidence: [{field: 'match', fact: `processes[pid=${root.pid}]`, value: root.argv.join(' ') || root.comm}, ...conditions]})
       }
@@ -68,13 +76,18 @@ function hasAncestorIn(pid: number, set: Set<number>, index: HostIndex): boolean
   return false
 }
 
-/** A root and the matching processes below it (through non-matching ones too: a shell wrapper). */
-function groupOf(root: number, mine: Set<number>, index: HostIndex): number[] {
+/**
+ * A root and its process tree: its own matching processes, and the helpers below it that no rule
+ * recognises by themselves (rabbitmq's erl_child_setup, a launcher's shell). A descendant another
+ * rule recognises, or one already claimed, stays out.
+ */
+function groupOf(root: number, mine: Set<number>, recognised: Set<number>, taken: Set<number>, index: HostIndex): number[] {
   const out = [root]
   const stack = [...(index.children.get(root) ?? [])]
   while (stack.length > 0) {
     const pid = stack.pop()!
-    if (mine.has(pid)) out.push(pid)
+    if (taken.has(pid)) continue
+    if (mine.has(pid) || !recognised.has(pid)) out.push(pid)
     stack.push(...(index.children.get(pid) ?? []))
   }
   return out.sort((a, b) => a - b)
