@@ -4,7 +4,10 @@ import {isLocalAddress} from './host-index.js'
 
 type Partial = Omit<Workload, 'dependencies' | 'blockers'>
 
-/** Dependencies from observed connections: to another workload's port on this host, or to a host:port outside. */
+/**
+ * Dependencies, from observed connections and from configuration (environment and command line):
+ * to another workload's port on this host, or to a host:port outside.
+ */
 export function dependencies(w: Partial, all: Partial[], index: HostIndex): Dependency[] {
   const pids = new Set(w.processes.map((p) => p.pid))
   const out = new Map<string, Dependency>()
@@ -21,7 +24,32 @@ export function dependencies(w: Partial, all: Partial[], index: HostIndex): Depe
       out.set(`e:${target}`, {kind: 'external', target, port: c.peerPort, evidence})
     }
   }
+  for (const ref of configuredEndpoints(w)) {
+    if (isLocalAddress(index, ref.host)) {
+      const other = all.find((o) => o !== w && o.ports.some((p) => p.port === ref.port))
+      if (other && !out.has(`w:${other.id}:${ref.port}`)) out.set(`w:${other.id}:${ref.port}`, {kind: 'workload', target: other.id, port: ref.port, evidence: ref.evidence})
+    } else if (!out.has(`e:${ref.host}:${ref.port}`)) {
+      out.set(`e:${ref.host}:${ref.port}`, {kind: 'external', target: `${ref.host}:${ref.port}`, port: ref.port, evidence: ref.evidence})
+    }
+  }
   return [...out.values()]
+}
+
+const ENDPOINT = /(?:[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?)?\b((?:\d{1,3}\.){3}\d{1,3}|localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):(\d{2,5})\b/gi
+
+/** host:port and URLs named in the workload's own configuration: its environment and command line. */
+function configuredEndpoints(w: Partial): {host: string; port: number; evidence: string}[] {
+  const out: {host: string; port: number; evidence: string}[] = []
+  const sources = [...Object.entries(w.environment).map(([k, v]) => [`environment ${k}`, v] as const), ...w.command.map((a, i) => [`command[${i}]`, a] as const)]
+  for (const [where, text] of sources) {
+    for (const m of text.matchAll(ENDPOINT)) {
+      const port = Number(m[2])
+      // A workload's own listening address (--bind 0.0.0.0:8000) is not a dependency.
+      if (port > 65535 || w.ports.some((p) => p.port === port)) continue
+      out.push({host: m[1]!.toLowerCase(), port, evidence: `${where}: ${m[0]}`})
+    }
+  }
+  return out
 }
 
 const LARGE_DATA = 100 * 2 ** 30

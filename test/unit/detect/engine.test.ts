@@ -37,16 +37,18 @@ describe('detect on a real captured host', () => {
     expect(inv.unclaimed.processes.map((p) => p.comm)).toContain('sleep')
   })
 
-  it('finds dependencies between workloads from connections, and flags blockers', async () => {
+  it('finds dependencies from connections and from configuration, and flags blockers', async () => {
     const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
     const app = facts.processes.find((p) => p.argv.includes('/opt/billing/app.py'))!
     facts.connections.push({protocol: 'tcp', localAddress: '127.0.0.1', localPort: 41000, peerAddress: '127.0.0.1', peerPort: 5432, pid: app.pid})
     facts.connections.push({protocol: 'tcp', localAddress: '10.1.2.3', localPort: 41001, peerAddress: '10.9.9.9', peerPort: 1521, pid: app.pid})
-    app.env = {...app.env, DISPLAY: ':0'}
+    app.env = {...app.env, DISPLAY: ':0', CACHE_URL: 'redis://localhost:6379/0', LEDGER_API: 'https://ledger.corp.example:8443/v2'}
     const w = detect(facts, await loadRules()).workloads.find((x) => x.rule === 'runtime/python')!
     expect(w.dependencies).toEqual([
       expect.objectContaining({kind: 'workload', target: 'postgresql', port: 5432}),
       expect.objectContaining({kind: 'external', target: '10.9.9.9:1521'}),
+      expect.objectContaining({kind: 'workload', target: 'redis', port: 6379, evidence: 'environment CACHE_URL: redis://localhost:6379'}),
+      expect.objectContaining({kind: 'external', target: 'ledger.corp.example:8443'}),
     ])
     expect(w.blockers).toContainEqual(expect.objectContaining({code: 'gui', severity: 'blocking'}))
   })
