@@ -10,11 +10,14 @@ const SECRET_WORDS = /pass|secret|token|key|credential|private|salt|pwd/
 const NOT_SECRET = new Set(['pwd', 'oldpwd'])
 const JSON_MEMBER = /"([A-Za-z0-9_.-]+)"[ \t]*:[ \t]*"[^"]*"/g
 const URL_CREDENTIALS = /:\/\/([^:/@ \t"]*):[^@/ \t"]+@/g
+// The lookbehinds start a match only where awk's leftmost match can start (the first candidate in
+// a run of name characters), so the result is the same and a long hostile run costs linear time
+// instead of quadratic backtracking (a 100 KB argv element took seconds).
 const TOKEN_SHAPES = [
   /AKIA[0-9A-Z]{16}/g,
   /gh[pousr]_[A-Za-z0-9]{10,}/g,
-  /xox[abprs]-[A-Za-z0-9-]{7,}/g,
-  /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+  /(?<!xox[abprs]-[A-Za-z0-9-]*?)xox[abprs]-[A-Za-z0-9-]{7,}/g,
+  /(?<!eyJ[A-Za-z0-9_-]*?)eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
 ]
 
 export function isSecretName(name: string): boolean {
@@ -65,7 +68,7 @@ export function redactEnv(env: Record<string, string>): Record<string, string> {
  */
 export function redactLine(line: string): string {
   if (line.includes('PRIVATE KEY')) return REDACTED
-  const assignment = /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/g
+  const assignment = /(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/g
   let out = ''
   let rest = line
   for (;;) {
@@ -100,7 +103,7 @@ export function redactLine(line: string): string {
   out += rest
   // A quoted value runs to its closing quote, so `--password "two words"` loses both words; an
   // unquoted one stops at a quote, so `ARGS="--token x"` keeps the quote that closes ARGS.
-  out = out.replace(/--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t'"]*)/g, (m) => {
+  out = out.replace(/(?<!-[A-Za-z0-9_.]*)--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t'"]*)/g, (m) => {
     const flag = m.split(/[ \t]+/)[0]!
     return isSecretName(flag) ? `${flag} ${REDACTED}` : m
   })

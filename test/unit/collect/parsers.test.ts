@@ -6,26 +6,27 @@ import {MARKER, parseFixture, parseOutput, readFixture, withSectionBody} from '.
 const KIB = 1024
 const PAGE = 4096
 
-function proc(f: HostFacts, match: (p: ProcessFact) => boolean): ProcessFact {
-  const found = f.processes.filter(match)
-  expect(found, 'exactly one process matches').toHaveLength(1)
+/** The one item that matches; a clear error when there are none or several. */
+function one<T>(items: T[], match: (item: T) => boolean, what: string): T {
+  const found = items.filter(match)
+  if (found.length !== 1) throw new Error(`expected exactly one ${what}, found ${found.length}`)
   return found[0]!
+}
+
+function proc(f: HostFacts, match: (p: ProcessFact) => boolean): ProcessFact {
+  return one(f.processes, match, 'matching process')
 }
 
 function byPid(f: HostFacts, pid: number): ProcessFact {
-  return proc(f, (p) => p.pid === pid)
+  return one(f.processes, (p) => p.pid === pid, `process ${pid}`)
 }
 
 function unit(f: HostFacts, name: string): UnitFact {
-  const found = f.units.filter((u) => u.name === name)
-  expect(found, `exactly one unit ${name}`).toHaveLength(1)
-  return found[0]!
+  return one(f.units, (u) => u.name === name, `unit ${name}`)
 }
 
 function listener(f: HostFacts, protocol: Listener['protocol'], port: number): Listener {
-  const found = f.listeners.filter((l) => l.protocol === protocol && l.port === port)
-  expect(found, `exactly one ${protocol} listener on ${port}`).toHaveLength(1)
-  return found[0]!
+  return one(f.listeners, (l) => l.protocol === protocol && l.port === port, `${protocol} listener on ${port}`)
 }
 
 function expectValid(f: HostFacts): void {
@@ -91,7 +92,7 @@ describe('debian12: real output of the probe on a Debian 12 machine', () => {
     expect(f.connections.find((c) => c.localPort === 8080 && c.peerPort === client?.localPort)?.pid).toBe(httpNobody.pid)
   })
 
-  it('reads dpkg packages with versions, skipping none that are installed', () => {
+  it('reads dpkg packages with their versions and architectures', () => {
     expect(f.packages.length).toBeGreaterThan(500)
     expect(f.packages.every((p) => p.manager === 'dpkg')).toBe(true)
     expect(f.packages).toEqual(expect.arrayContaining([

@@ -1,0 +1,32 @@
+/** A small seeded PRNG (mulberry32): the same seed gives the same cases on every run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export class Random {
+  private readonly next: () => number
+
+  constructor(seed: number) {
+    this.next = mulberry32(seed)
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n)
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p
+  }
+}
