@@ -8,6 +8,8 @@ export const REDACTED = '<redacted>'
 
 const SECRET_WORDS = /pass|secret|token|key|credential|private|salt|pwd/
 const NOT_SECRET = new Set(['pwd', 'oldpwd'])
+// Names that describe a secret without holding one: ephemeralDHKeySize, SSL_KEY_FILE, DB_PASSWORD_FILE.
+const DESCRIBES_SECRET = /(size|length|len|bits|file|path|dir|type|algorithm|store)$/
 const JSON_MEMBER = /"([A-Za-z0-9_.-]+)"[ \t]*:[ \t]*"[^"]*"/g
 const URL_CREDENTIALS = /:\/\/([^:/@ \t"]*):[^@/ \t"]+@/g
 // The lookbehinds start a match only where awk's leftmost match can start (the first candidate in
@@ -22,7 +24,7 @@ const TOKEN_SHAPES = [
 
 export function isSecretName(name: string): boolean {
   const n = name.toLowerCase().replace(/^-+/, '')
-  return !NOT_SECRET.has(n) && SECRET_WORDS.test(n)
+  return !NOT_SECRET.has(n) && !DESCRIBES_SECRET.test(n) && SECRET_WORDS.test(n)
 }
 
 /** JSON members with secret names, credentials in URLs and well-known token shapes, anywhere. */

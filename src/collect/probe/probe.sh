@@ -34,6 +34,7 @@ HOIST_REDACT_AWK='
 function secretname(n) {
   n = tolower(n); sub(/^-+/, "", n)
   if (n == "pwd" || n == "oldpwd") return 0
+  if (n ~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/) return 0
   return n ~ /pass|secret|token|key|credential|private|salt|pwd/
 }
 function shapes(s,   out, m, c) {

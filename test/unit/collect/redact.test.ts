@@ -3,7 +3,7 @@ import {accessSync, constants, realpathSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {redactArgv, redactEnv, redactLine} from '../../../src/collect/redact.js'
+import {redactArgv, redactElement, redactEnv, redactLine} from '../../../src/collect/redact.js'
 import {Random} from './random.js'
 
 // The same cases go through the TypeScript rules and through the awk program in probe.sh, run for
@@ -242,5 +242,15 @@ describe('redaction in the probe (awk, run for real)', () => {
       expect(records).toEqual(RECORD_CASES.map(tsRecord))
       for (const c of RECORD_CASES) for (const s of c.secrets) expect(out).not.toContain(s)
     })
+  })
+})
+
+describe('names that describe a secret without holding one', () => {
+  it('keep their values', () => {
+    for (const e of ['-Djdk.tls.ephemeralDHKeySize=2048', 'SSL_KEY_FILE=/etc/ssl/private/app.key', 'DB_PASSWORD_FILE=/run/secrets/db', 'KEY_TYPE=rsa']) {
+      expect(redactElement(e)).toBe(e)
+    }
+    expect(redactLine('ssl_keystore = /etc/app/keystore.jks')).toBe('ssl_keystore = /etc/app/keystore.jks')
+    expect(redactElement('KEYSTORE_PASSWORD=changeit')).toBe('KEYSTORE_PASSWORD=<redacted>')
   })
 })
