@@ -19,6 +19,8 @@ export const PLANTED_SECRET = 's3cr3t-Planted-7f2c9a'
 export const FIXTURE_MARKERS = {site: 'hoist-fixture-site-7d41', app: 'hoist-fixture-billing-app-3e9b'} as const
 
 const HERE = dirname(fileURLToPath(import.meta.url))
+/** What every image's init script shares: init-lib.sh, installed in each host at this path. */
+const INIT_LIB = '/usr/lib/hoist/init-lib.sh'
 
 export interface HostKey {
   type: string
@@ -65,7 +67,7 @@ export interface HostImage {
   /** The cache's name: <cache>/<name>.tar, .tar.stamp and .rootfs-<stamp>/. */
   name: string
   buildScript: string
-  /** Copied to /usr/sbin/hoist-init and run as PID 1. */
+  /** Copied to /usr/sbin/hoist-init and run as PID 1; it may source INIT_LIB (init-lib.sh). */
   initScript: string
   readyTimeoutMs: number
   /** Under /var/log: their last lines go into the error when a host does not come up. */
@@ -232,6 +234,9 @@ async function prepareRoot(rootDir: string, name: string, keys: string[], initSc
   }
   await copyFile(initScript, join(rootDir, 'usr/sbin/hoist-init'))
   await chmod(join(rootDir, 'usr/sbin/hoist-init'), 0o755)
+  await mkdir(join(rootDir, dirname(INIT_LIB)), {recursive: true, mode: 0o755})
+  await copyFile(join(HERE, 'init-lib.sh'), join(rootDir, INIT_LIB))
+  await chmod(join(rootDir, INIT_LIB), 0o644)
 }
 
 async function readHostKeys(rootDir: string, address: string): Promise<HostKey[]> {

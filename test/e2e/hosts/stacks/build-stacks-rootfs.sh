@@ -5,16 +5,13 @@
 #   apache2 + mod_php :80, php-fpm 127.0.0.1:9000, tomcat10 :8080, a java -jar app :8081,
 #   node :3000, gunicorn/Flask :8000, uwsgi :8001, puma :9292, mariadb 127.0.0.1:3306,
 #   memcached 127.0.0.1:11211, rabbitmq :5672, haproxy :8404 (-> node), a cron batch job.
-# Same approach as ../build-rootfs.sh (its own cache file, stamp and lock): the tarball is
-# rebuilt only when missing or when this script changes (its sha256 is the version stamp),
-# and the same tree is kept unpacked beside it as the hosts' read-only overlay lowerdir.
+# Same machinery as ../build-rootfs.sh (../rootfs-lib.sh), with its own cache file, stamp
+# and lock: the tarball is rebuilt only when missing or when this script or rootfs-lib.sh
+# changes, and the same tree is kept unpacked beside it as the hosts' read-only overlay lowerdir.
 set -euo pipefail
 
-SELF=$(readlink -f "${BASH_SOURCE[0]}")
-CACHE=${HOIST_FIXTURE_CACHE:-/var/cache/hoist-fixtures}
-TARBALL=$CACHE/bookworm-stacks.tar
-STAMP_FILE=$TARBALL.stamp
-STAMP=$(sha256sum "$SELF" | cut -d' ' -f1)
+# shellcheck source=../rootfs-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../rootfs-lib.sh"
 # Keep in sync with PLANTED_SECRET and STACK_MARKERS in stacks-host.ts (checked on start).
 SECRET=s3cr3t-Planted-7f2c9a
 PHP_MARKER=hoist-stack-apache-php-5c1d
@@ -25,42 +22,9 @@ FLASK_MARKER=hoist-stack-flask-6d04
 UWSGI_MARKER=hoist-stack-uwsgi-9b3e
 PUMA_MARKER=hoist-stack-puma-2e8f
 
-mkdir -p "$CACHE"
-# Its own lock: building this (minutes) must not hold up the legacy rootfs' build.
-exec 9>"$CACHE/.build-stacks.lock"
-flock 9
-LOWER=$CACHE/bookworm-stacks.rootfs-${STAMP:0:12}
+# Its own lock: building this (minutes) does not hold up the legacy rootfs' build.
+rootfs_begin bookworm-stacks
 
-# Unpacked trees of older versions go, unless a running host still has one as its lowerdir.
-prune_lowers() {
-  local d
-  for d in "$CACHE"/bookworm-stacks.rootfs-*; do
-    [[ -d $d && $d != "$LOWER" ]] || continue
-    grep -qF "lowerdir=$d," /proc/self/mounts || rm -rf --one-file-system "$d"
-  done
-}
-
-if [[ -f $TARBALL && -f $STAMP_FILE && $(cat "$STAMP_FILE") == "$STAMP" ]]; then
-  if [[ ! -d $LOWER ]]; then
-    T0=$(date +%s%N)
-    rm -rf --one-file-system "$LOWER.tmp"
-    mkdir "$LOWER.tmp"
-    tar --numeric-owner --xattrs -C "$LOWER.tmp" -xf "$TARBALL"
-    mv "$LOWER.tmp" "$LOWER"
-    echo "build-stacks-rootfs: unpacked $LOWER in $((($(date +%s%N) - T0) / 1000000)) ms"
-  fi
-  prune_lowers
-  echo "build-stacks-rootfs: cache is fresh ($TARBALL)"
-  exit 0
-fi
-
-# The mirror apt already uses here (the only one reachable); deb822 .sources files only.
-MIRROR=${HOIST_DEBIAN_MIRROR:-$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-  awk '{print $2}' | grep -v security | head -n1 || true)}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-
-BUILD=$(mktemp -d "$CACHE/build-stacks.XXXXXX")
-ROOT=$BUILD/root
 MARIADB_PID=/run/mysqld/mysqld.pid
 
 cleanup() {
@@ -69,57 +33,15 @@ cleanup() {
     kill "$(cat "$ROOT$MARIADB_PID")" 2>/dev/null || true
     sleep 2
   fi
-  for m in "$ROOT/dev" "$ROOT/proc"; do
-    if mountpoint -q "$m"; then umount "$m" || umount -l "$m"; fi
-  done
-  # /dev is bind-mounted from the machine: never delete through a mount that survived.
-  if grep -q " $BUILD/" /proc/self/mounts; then
-    echo "build-stacks-rootfs: mounts left under $BUILD, not deleting it" >&2
-    return
-  fi
-  rm -rf --one-file-system "$BUILD"
+  rootfs_cleanup
 }
 trap cleanup EXIT
 
-T0=$(date +%s%N)
-TP=$T0
-phase() {
-  local now
-  now=$(date +%s%N)
-  printf 'build-stacks-rootfs: %-28s %6d ms\n' "$1" $(((now - TP) / 1000000))
-  TP=$now
-}
-
-# A clean environment: the chroot must not inherit the caller's locale, proxies or PATH.
-in_root() {
-  chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-}
-put() { # put MODE OWNER PATH  < content
-  local dest=$ROOT$3
-  mkdir -p "$(dirname "$dest")"
-  cat >"$dest"
-  chmod "$1" "$dest"
-  in_root chown "$2" "$3"
-}
-apt_install() {
-  in_root apt-get -q -y install --no-install-recommends "$@" >>"$BUILD/apt.log" 2>&1 ||
-    { tail -n 30 "$BUILD/apt.log" >&2; exit 1; }
-}
 app_user() { # app_user NAME HOME: a system account with its own group, no login shell
   in_root useradd --system --user-group --home-dir "$2" --shell /usr/sbin/nologin "$1"
 }
 
-debootstrap --variant=minbase bookworm "$ROOT" "$MIRROR" >"$BUILD/debootstrap.log" 2>&1 ||
-  { tail -n 30 "$BUILD/debootstrap.log" >&2; exit 1; }
-phase debootstrap
-
-# Package scripts must not start daemons on the build machine.
-printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-chmod 755 "$ROOT/usr/sbin/policy-rc.d"
-mount -t proc proc "$ROOT/proc"
-mount --bind /dev "$ROOT/dev"
-in_root apt-get -q update >"$BUILD/apt.log" 2>&1 || { tail -n 30 "$BUILD/apt.log" >&2; exit 1; }
+rootfs_bootstrap
 # default-jdk-headless only to build the jar below; removed again, the JRE stays.
 apt_install openssh-server sudo procps iproute2 python3 cron \
   apache2 libapache2-mod-php php8.2-fpm \
@@ -128,33 +50,14 @@ apt_install openssh-server sudo procps iproute2 python3 cron \
   mariadb-server memcached rabbitmq-server haproxy
 phase 'packages'
 
-# --- identity and users -------------------------------------------------------------
-echo stacks >"$ROOT/etc/hostname"
-printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$ROOT/etc/hosts"
-# No DNS inside a fixture's namespace: fail lookups at once instead of timing out.
-echo 'nameserver 127.0.0.1' >"$ROOT/etc/resolv.conf"
+# --- identity, users, SSH access --------------------------------------------------------
+rootfs_identity stacks
 app_user app /opt/app
 app_user node /srv/node-app
 app_user flask /srv/flask-app
 app_user ruby /srv/ruby-app
 app_user reports /opt/reports
-in_root useradd --create-home --home-dir /home/hoist --shell /bin/sh --user-group hoist
-# '*' = no password but not locked: with UsePAM no, sshd refuses keys for '!' (locked).
-in_root usermod -p '*' hoist
-in_root usermod -p '*' root
-
-# --- sshd: key-only logins; host keys made here so they are stable per cache ----------
-put 0644 root:root /etc/ssh/sshd_config.d/hoist.conf <<'EOF'
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-# No PAM stack to speak of in a fixture host, and PAM would ask for loginuid/systemd.
-UsePAM no
-EOF
-rm -f "$ROOT"/etc/ssh/ssh_host_*
-in_root ssh-keygen -A >/dev/null
-mkdir -p "$ROOT/run/sshd"
-in_root /usr/sbin/sshd -t -f /etc/ssh/sshd_config
+rootfs_ssh_access
 
 # A systemd unit per in-house app, as such a box would have: inert here (init-stacks.sh
 # starts the apps the same way by hand), but what a scan reads to learn how they run.
@@ -403,18 +306,6 @@ wait
 phase 'mariadb database'
 
 in_root apt-get clean
-umount "$ROOT/dev" "$ROOT/proc"
-rm -f "$ROOT/usr/sbin/policy-rc.d"
-rm -rf "${ROOT:?}"/run/* "${ROOT:?}"/tmp/* "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*
 # Hosts get their keys at start: none in the tarball.
 rm -f "$ROOT/root/.ssh/authorized_keys" "$ROOT/home/hoist/.ssh/authorized_keys"
-tar --numeric-owner --xattrs -C "$ROOT" -cf "$TARBALL.tmp" .
-mv "$TARBALL.tmp" "$TARBALL"
-# The built tree becomes the overlay lowerdir as is; an existing one has the same stamp,
-# hence the same content, and may be in use.
-if [[ -d $LOWER ]]; then rm -rf --one-file-system "$ROOT"; else mv "$ROOT" "$LOWER"; fi
-echo "$STAMP" >"$STAMP_FILE"
-prune_lowers
-phase 'tarball'
-printf 'build-stacks-rootfs: %-28s %6d ms (%s MB)\n' total $((($(date +%s%N) - T0) / 1000000)) \
-  "$(($(stat -c %s "$TARBALL") / 1048576))"
+rootfs_finish

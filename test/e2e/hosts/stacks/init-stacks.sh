@@ -4,27 +4,15 @@
 # the tmpfiles.d directories made, and each service started the way its systemd unit or init
 # script starts it, as its usual user. Then it marks readiness (/run/hoist-ready) once every
 # port listens, and on TERM stops the services and exits.
+# The parts every fixture host shares are in ../init-lib.sh.
 # Usage: hoist-init NAME   (or HOIST_HOSTNAME=NAME)
-set -u
-PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
+# shellcheck source=../init-lib.sh
+. /usr/lib/hoist/init-lib.sh
 NAME=${1:-${HOIST_HOSTNAME:-stacks}}
 # sshd apache2 node mariadb rabbitmq gunicorn uwsgi tomcat java-jar haproxy php-fpm puma memcached
 PORTS='22 80 3000 3306 5672 8000 8001 8080 8081 8404 9000 9292 11211'
-T0=$(date +%s%N)
 
-log() { echo "hoist-init[$NAME]: $*"; }
-fail() { log "FATAL: $*"; exit 1; }
-ms() { echo $((($(date +%s%N) - T0) / 1000000)); }
-
-signal_pidfile() { # SIGNAL PIDFILE: signal the daemon, remember its pid to wait for it
-  [ -r "$2" ] || return 0
-  pid=$(head -n 1 "$2")
-  [ -n "$pid" ] && kill "-$1" "$pid" 2>/dev/null && STOPPING="$STOPPING $pid"
-}
-stop() {
-  log 'stopping'
-  STOPPING=
+signal_services() {
   signal_pidfile TERM /run/crond.pid
   signal_pidfile TERM /run/haproxy.pid
   signal_pidfile TERM /run/node-app.pid
@@ -39,42 +27,10 @@ stop() {
   signal_pidfile QUIT /run/php/php8.2-fpm.pid
   signal_pidfile TERM /run/apache2/apache2.pid
   signal_pidfile TERM /run/sshd.pid
-  i=0
-  alive=
-  while [ $i -lt 15 ]; do
-    alive=
-    for pid in $STOPPING; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ -z "$alive" ] && break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  [ -n "$alive" ] && log 'services still running after 1.5 s, killing them'
-  # Whatever is left (epmd, ssh sessions, cron jobs) goes with us; from PID 1 -1 means "all".
-  kill -KILL -1 2>/dev/null
-  log 'stopped'
-  exit 0
 }
-# Installed before anything starts: a TERM during boot must stop what did start (PID 1
-# ignores signals it has no handler for).
-trap stop TERM INT
+boot_basics
 
-mount -t proc proc /proc || fail 'mount /proc'
-mount -t sysfs sysfs /sys || fail 'mount /sys'
-mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail 'mount /run'
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || fail 'mount /tmp'
-# /dev is the machine's, bind-mounted: shm, pts and ptmx get private instances on top so
-# nothing here writes into the machine's /dev.
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail 'mount /dev/shm'
-mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts || fail 'mount devpts'
-mount --bind /dev/pts/ptmx /dev/ptmx || fail 'bind /dev/ptmx'
-
-echo "$NAME" >/proc/sys/kernel/hostname || fail 'set hostname'
-ip link set lo up
-
-# What systemd-tmpfiles (and the units' RuntimeDirectory=) would create on a booted Debian.
-# Not systemd-tmpfiles itself: its static-nodes rules would chmod the machine's /dev.
-install -d -m 0755 /run/sshd /run/lock
-install -m 0664 -g utmp /dev/null /run/utmp
+# What systemd-tmpfiles (and the units' RuntimeDirectory=) would create for these services.
 install -d -m 0755 -o www-data -g www-data /run/php
 install -d -m 0755 -o mysql -g mysql /run/mysqld
 install -d -m 0755 -o memcache -g memcache /run/memcached
@@ -87,8 +43,7 @@ install -d -m 0755 -o www-data -g www-data /run/uwsgi/app/hello
 # Every daemon below is started in the background; what each waits for is its own affair
 # (the JVMs and Erlang take seconds), so the slow ones go first.
 
-# sshd: absolute paths, or clients get "Connection reset by peer". No syslog: a log file.
-/usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/auth.log || log 'sshd failed'
+start_sshd
 
 # rabbitmq (init.d): epmd first, as its own user as epmd.socket would, then the broker.
 start-stop-daemon --start --quiet --chuid epmd:epmd --exec /usr/bin/epmd -- -daemon ||
@@ -163,10 +118,10 @@ env HOME=/srv/ruby-app USER=ruby LOGNAME=ruby \
 
 /usr/sbin/cron || log 'cron failed'
 
-# Wait for the ports, logging when each comes up: the boot's timing is part of the fixture.
+# Ready once each port has listened, logged as it comes up: the boot's timing is part of the
+# fixture.
 up=
-i=0
-while :; do
+check_ports() {
   listening=$(ss -Hltn | awk '{print $4}')
   missing=
   for p in $PORTS; do
@@ -178,17 +133,6 @@ while :; do
       missing="$missing $p"
     fi
   done
-  [ -z "$missing" ] && break
-  i=$((i + 1))
-  # Keep waiting (stacks-host.ts owns the timeout) but say what is missing, for its error message.
-  [ $((i % 50)) -eq 0 ] && log "still waiting for ports:$missing"
-  sleep 0.1
-done
-touch /run/hoist-ready
-log "ready in $(ms) ms"
-
-# PID 1 also reaps orphans: wait(1) in dash collects any exited child, not just sleep.
-while :; do
-  sleep 1 &
-  wait $!
-done
+}
+wait_for_ports 50
+serve
