@@ -1,26 +1,21 @@
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Inventory} from '../../../src/types/inventory.js'
 import {parsePlan} from '../../../src/workspace/plan-file.js'
 import {hoist} from '../cli.js'
 import {ensureRootfs, startFixtureHost, type FixtureHost} from '../hosts/host.js'
+import {startSession} from '../session.js'
 
 let host: FixtureHost
 let out: string
 
 beforeAll(async () => {
   await ensureRootfs()
-  const dir = mkdtempSync(join(tmpdir(), 'hoist-plan-e2e-'))
-  const key = join(dir, 'id_ed25519')
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-  host = await startFixtureHost({name: 'legacy-plan', index: 34, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()]})
-  const kh = join(dir, 'known_hosts')
-  writeFileSync(kh, `${host.knownHostsLine()}\n`)
-  out = join(dir, 'out')
-  const scan = await hoist(['scan', `root@${host.address}`, '--name', 'legacy', '--identity', key, '--known-hosts', kh, '--out', out, '--sample', '2s'])
+  const session = await startSession(startFixtureHost, {name: 'legacy-plan', index: 34})
+  host = session.host
+  out = join(session.dir, 'out')
+  const scan = await hoist(['scan', `root@${host.address}`, '--name', 'legacy', '--identity', session.key, '--known-hosts', session.knownHosts, '--out', out, '--sample', '2s'])
   expect(scan.code, scan.stderr).toBe(0)
 }, 600_000)
 

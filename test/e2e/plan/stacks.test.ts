@@ -1,26 +1,21 @@
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Inventory} from '../../../src/types/inventory.js'
 import {parsePlan} from '../../../src/workspace/plan-file.js'
 import {hoist} from '../cli.js'
 import {ensureStacksRootfs, PLANTED_SECRET, startStacksHost, type FixtureHost} from '../hosts/stacks/stacks-host.js'
+import {startSession} from '../session.js'
 
 let host: FixtureHost
 let out: string
 
 beforeAll(async () => {
   await ensureStacksRootfs()
-  const dir = mkdtempSync(join(tmpdir(), 'hoist-stacks-e2e-'))
-  const key = join(dir, 'id_ed25519')
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-  host = await startStacksHost({name: 'stacks-plan', index: 35, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()]})
-  const kh = join(dir, 'known_hosts')
-  writeFileSync(kh, `${host.knownHostsLine()}\n`)
-  out = join(dir, 'out')
-  const scan = await hoist(['scan', `root@${host.address}`, '--name', 'stacks', '--identity', key, '--known-hosts', kh, '--out', out])
+  const session = await startSession(startStacksHost, {name: 'stacks-plan', index: 35})
+  host = session.host
+  out = join(session.dir, 'out')
+  const scan = await hoist(['scan', `root@${host.address}`, '--name', 'stacks', '--identity', session.key, '--known-hosts', session.knownHosts, '--out', out])
   expect(scan.code, scan.stderr).toBe(0)
   const plan = await hoist(['plan', '--out', out])
   expect(plan.code, plan.stderr).toBe(0)

@@ -1,11 +1,11 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {HostFacts} from '../../../src/types/facts.js'
 import {hoist} from '../cli.js'
 import {ensureRootfs, startFixtureHost, type FixtureHost} from '../hosts/host.js'
+import {startSession} from '../session.js'
 
 // A host that floods, hangs and lies: the scan must end, keep what it could read, say what
 // failed, and write nothing outside the output folder.
@@ -16,12 +16,7 @@ let kh: string
 
 beforeAll(async () => {
   await ensureRootfs()
-  dir = mkdtempSync(join(tmpdir(), 'hoist-hostile-'))
-  key = join(dir, 'id_ed25519')
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-  host = await startFixtureHost({name: 'hostile', index: 32, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()]})
-  kh = join(dir, 'known_hosts')
-  writeFileSync(kh, `${host.knownHostsLine()}\n`)
+  ;({host, dir, key, knownHosts: kh} = await startSession(startFixtureHost, {name: 'hostile', index: 32}))
 }, 600_000)
 
 afterAll(async () => {

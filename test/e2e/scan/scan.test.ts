@@ -1,11 +1,11 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {HostFacts} from '../../../src/types/facts.js'
 import {hoist} from '../cli.js'
 import {diffTrees, ensureRootfs, hashTree, PLANTED_SECRET, startFixtureHost, type FixtureHost} from '../hosts/host.js'
+import {startSession} from '../session.js'
 
 let host: FixtureHost
 let dir: string
@@ -14,16 +14,12 @@ let before: Map<string, string>
 
 beforeAll(async () => {
   await ensureRootfs()
-  dir = mkdtempSync(join(tmpdir(), 'hoist-scan-e2e-'))
-  key = join(dir, 'id_ed25519')
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-  host = await startFixtureHost({
+  ;({host, dir, key} = await startSession(startFixtureHost, {
     name: 'legacy-scan',
     index: 31,
-    authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()],
     // Passwordless sudo for the scan user, as a customer would grant it for --sudo.
     mutate: (root) => writeFileSync(join(root, 'etc/sudoers.d/hoist'), 'hoist ALL=(ALL) NOPASSWD: ALL\n', {mode: 0o440}),
-  })
+  }))
   before = await hashTree(host.rootDir)
 }, 600_000)
 
