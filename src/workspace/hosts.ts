@@ -16,8 +16,9 @@ export async function saveScan(out: string, facts: HostFacts, header: Transcript
   facts.host.name = safeHostName(facts.host.name)
   assertHostFacts(facts, `facts of ${facts.host.name}`)
   const paths = hostPaths(out, facts.host.name)
+  // Facts are what a rescan would cost to get back: flushed to disk. The rest can be derived again.
   await writeJson(paths.facts, facts)
-  await writeAtomic(paths.transcript, renderTranscript(facts, header))
+  await writeAtomic(paths.transcript, renderTranscript(facts, header), {durable: false})
   await recordHost(out, {
     host: facts.host.name,
     target: facts.host.target,

@@ -43,7 +43,7 @@ export function recordHost(out: string, entry: IndexEntry): Promise<void> {
   const next = queue.then(async () => {
     const index = await readIndex(out)
     index.hosts[safeHostName(entry.host)] = entry
-    await writeJson(indexPath(out), index)
+    await writeJson(indexPath(out), index, {durable: false})
   })
   queue = next.catch(() => {})
   return next
