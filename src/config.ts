@@ -3,7 +3,7 @@ import {dirname, resolve} from 'node:path'
 import {HoistError} from './errors.js'
 import type {BaseImagePolicy} from './types/plan.js'
 import {validatorErrors, type CompiledValidator} from './types/validate.js'
-import {validateConfig} from './types/validators.generated.js'
+import validateConfig from './types/generated/config.js'
 import {describeSchemaErrors, parseYamlFile} from './types/yaml-file.js'
 
 export interface HoistConfig {

@@ -23,10 +23,12 @@ export interface SshScanOptions extends CollectOptions {
 
 /** One target over SSH: resolve (ssh_config), connect (strict host keys), probe, close. */
 export async function scanSsh(spec: string, options: SshScanOptions): Promise<ScanResult> {
-  // ssh2 is loaded only for SSH scans: --local, --from and --help start faster without it.
-  const {connectSsh, sshPrompterFromTty} = await import('./transport/ssh.js')
+  // ssh2 is loaded only for SSH scans (--local, --from and --help start faster without it), and
+  // while the target is being resolved.
+  const loading = import('./transport/ssh.js')
   const {resolveTarget} = await import('./transport/target.js')
   const target = await resolveTarget(spec, {configPath: options.sshConfigPath})
+  const {connectSsh, sshPrompterFromTty} = await loading
   const transport = await connectSsh(target, {...options.ssh, prompt: options.interactive ? sshPrompterFromTty() : undefined})
   try {
     const collected = await collect(

@@ -5,7 +5,7 @@ import {HoistError} from '../errors.js'
 import {packagePath} from '../paths.js'
 import type {Rule} from '../types/rule.js'
 import {validatorErrors, type CompiledValidator} from '../types/validate.js'
-import {validateRule} from '../types/validators.generated.js'
+import validateRule from '../types/generated/rule.js'
 import {describeSchemaErrors, parseYamlFile, type YamlProblem} from '../types/yaml-file.js'
 
 export interface RuleSet {

@@ -1,7 +1,7 @@
 import type {ErrorObject} from 'ajv'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from './facts.js'
-import {validateHostFacts} from './validators.generated.js'
+import validateHostFacts from './generated/facts.js'
 
 export interface CompiledValidator {
   (value: unknown): boolean

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {GENERATED_PATH, generatedSource} from '../../../src/types/standalone.js'
+import {generatedPath, generatedSource, PRECOMPILED} from '../../../src/types/standalone.js'
 import {assertHostFacts} from '../../../src/types/validate.js'
 import {ingestSnapshot} from '../../../src/collect/collect.js'
 
@@ -8,8 +8,8 @@ const example = () =>
   ingestSnapshot(readFileSync('examples/debian12-web/probe-output.txt', 'utf8'), {name: 'x', transport: 'snapshot', sudo: false}, 'example')
 
 describe('schemas', () => {
-  it('the precompiled validators match the schemas (run `npm run schemas` after changing one)', () => {
-    expect(readFileSync(GENERATED_PATH, 'utf8')).toBe(generatedSource())
+  it.each(Object.keys(PRECOMPILED))('the precompiled %s validator matches its schema (run `npm run schemas` after changing one)', (name) => {
+    expect(readFileSync(generatedPath(name), 'utf8')).toBe(generatedSource(name))
   })
 
   it('accepts facts parsed from real probe output', () => {
