@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'RULE_INVALID'
   | 'PLAN_INVALID'
   | 'CONFIG_INVALID'
+  | 'INVENTORY_INVALID'
 
 export class HoistError extends Error {
   readonly code: ErrorCode

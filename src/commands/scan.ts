@@ -1,10 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 import {HoistCommand, formatError, parseDuration} from '../base-command.js'
+import {runBatch, type BatchEvent, type BatchJob} from '../batch/runner.js'
 import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/collect.js'
-import {scanLocal, scanSnapshot, scanSsh, type ScanResult} from '../collect/scan.js'
-import {HoistError, isHoistError} from '../errors.js'
+import {defaultName, scanLocal, scanSnapshot, scanSsh, type ScanResult, type SshScanOptions} from '../collect/scan.js'
+import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
 import {saveFailure, saveScan} from '../workspace/hosts.js'
+import {readIndex} from '../workspace/index.js'
+import {safeHostName} from '../workspace/paths.js'
 
 export default class Scan extends HoistCommand {
   static override summary = 'Inventory hosts over SSH: read-only, agentless, one round trip per host.'
@@ -14,7 +17,10 @@ writes hosts/<host>/facts.json and transcript.log under the output folder. Nothi
 the host; secret-looking values are redacted on the host and again here before anything is saved.
 
 TARGET is [user@]host[:port], [user@][ipv6]:port, or a Host alias from ~/.ssh/config (HostName,
-User, Port, IdentityFile and ProxyJump are honoured).
+User, Port, IdentityFile and ProxyJump are honoured). --inventory reads many hosts from a CSV
+file, an Ansible inventory (INI or YAML) or an ssh_config file; they are scanned --concurrency at
+a time, one failure never stops the others, and a re-run skips the hosts already scanned
+(--rescan scans them again), so an interrupted batch resumes where it stopped.
 
 Host keys are checked strictly against ~/.ssh/known_hosts (or --known-hosts). An unknown key is
 refused with its fingerprint; --accept-new records it (trust on first use). A changed key is always
@@ -23,12 +29,13 @@ refused: after verifying the change, remove the old key with \`ssh-keygen -R HOS
 Authentication: ssh-agent, then key files (--identity, ssh_config, ~/.ssh/id_*), then a password
 prompt when there is a terminal. Nothing typed is stored or logged.
 
-Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
+Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some hosts failed.`
 
   static override examples = [
     '<%= config.bin %> scan admin@10.0.4.17',
     '<%= config.bin %> scan web01 db01 --accept-new --sample 30s',
     '<%= config.bin %> scan ops@legacy.example.com:2222 --identity ~/.ssh/migration_ed25519 --sudo',
+    '<%= config.bin %> scan --inventory hosts.ini --limit webservers --concurrency 20',
     '<%= config.bin %> scan --local',
     '<%= config.bin %> scan --from web01.probe.txt --name web01',
     '<%= config.bin %> scan web01 --json | jq .listeners',
@@ -42,7 +49,7 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
 
   static override flags = {
     identity: Flags.string({char: 'i', description: 'Private key file to try first (repeatable).', multiple: true}),
-    'known-hosts': Flags.string({description: 'known_hosts file to check host keys against.', default: undefined}),
+    'known-hosts': Flags.string({description: 'known_hosts file to check host keys against.'}),
     'accept-new': Flags.boolean({description: 'Trust and record host keys seen for the first time (never a changed key).', default: false}),
     sudo: Flags.boolean({description: 'Run the probe with `sudo -n` to read other users\' processes, environments and crontabs. Never prompts on the host.', default: false}),
     sample: Flags.string({description: 'Sample utilisation (host and per-process CPU and memory) for this long, e.g. 30s, 5m.', default: '0s'}),
@@ -50,19 +57,24 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
     'connect-timeout': Flags.string({description: 'Connect and handshake time limit per host (and per jump host).', default: '20s'}),
     'auth-timeout': Flags.string({description: 'Authentication time limit per host, not counting time at a prompt.', default: '30s'}),
     'probe-timeout': Flags.string({description: 'Time limit for the probe itself, on top of --sample.', default: '120s'}),
-    local: Flags.boolean({description: 'Scan this machine with the same probe, without SSH.', default: false, exclusive: ['from']}),
-    from: Flags.string({description: 'Ingest the saved output of `hoist probe-script` run on an air-gapped host.', exclusive: ['local']}),
+    inventory: Flags.string({description: 'Scan the hosts of an inventory: CSV (host,user,port,identity,tags), Ansible INI/YAML, or ssh_config.'}),
+    limit: Flags.string({description: 'With --inventory: only these groups, tags or names (globs; !pattern excludes; repeatable).', multiple: true}),
+    concurrency: Flags.integer({description: 'Hosts scanned at once.', default: 10, min: 1, max: 256}),
+    retries: Flags.integer({description: 'Further attempts after a network failure (never after an auth or host-key failure).', default: 2, min: 0, max: 10}),
+    rescan: Flags.boolean({description: 'With --inventory: scan hosts again even if the workspace has them already.', default: false}),
+    local: Flags.boolean({description: 'Scan this machine with the same probe, without SSH.', default: false, exclusive: ['from', 'inventory']}),
+    from: Flags.string({description: 'Ingest the saved output of `hoist probe-script` run on an air-gapped host.', exclusive: ['local', 'inventory']}),
     name: Flags.string({description: 'Name of the host in the workspace (default: the target, or the reported hostname with --from).'}),
   }
 
   async run(): Promise<HostFacts | HostFacts[]> {
     const {argv, flags} = await this.parse(Scan)
     const targets = argv as string[]
-    if (!flags.local && !flags.from && targets.length === 0) {
-      throw new HoistError('INPUT_MISSING', 'no target to scan', 'Name a host (hoist scan admin@10.0.4.17), or use --local or --from FILE. See hoist scan --help.')
+    if (!flags.local && !flags.from && !flags.inventory && targets.length === 0) {
+      throw new HoistError('INPUT_MISSING', 'no target to scan', 'Name a host (hoist scan admin@10.0.4.17), or use --inventory FILE, --local or --from FILE. See hoist scan --help.')
     }
-    if (flags.name && targets.length > 1) {
-      throw new HoistError('INPUT_MISSING', '--name names one host, but several targets were given', 'Scan the targets one by one to name each, or leave --name out.')
+    if (flags.name && (targets.length > 1 || flags.inventory)) {
+      throw new HoistError('INPUT_MISSING', '--name names one host, but several were given', 'Scan the targets one by one to name each, or leave --name out.')
     }
     const collectOptions: CollectOptions = {
       ...DEFAULT_COLLECT_OPTIONS,
@@ -70,48 +82,94 @@ Exit status: 0 every host scanned, 1 every host failed, 3 some hosts failed.`
       sampleSeconds: parseDuration(flags.sample),
       probeTimeoutMs: parseDuration(flags['probe-timeout']) * 1000,
     }
-    const jobs: {label: string; run: () => Promise<ScanResult>}[] = flags.local
-      ? [{label: 'local', run: () => scanLocal({...collectOptions, name: flags.name})}]
-      : flags.from
-        ? [{label: flags.from, run: () => scanSnapshot(flags.from!, flags.name)}]
-        : targets.map((spec) => ({
-            label: spec,
-            run: () =>
-              scanSsh(spec, {
-                ...collectOptions,
-                name: flags.name,
-                sshConfigPath: flags['ssh-config'],
-                interactive: !this.jsonEnabled(),
-                ssh: {
-                  knownHostsPath: flags['known-hosts'],
-                  acceptNew: flags['accept-new'],
-                  identityFiles: flags.identity,
-                  connectTimeoutMs: parseDuration(flags['connect-timeout']) * 1000,
-                  authTimeoutMs: parseDuration(flags['auth-timeout']) * 1000,
-                },
-              }),
-          }))
-
-    const scanned: HostFacts[] = []
-    let failed = 0
-    for (const job of jobs) {
-      if (collectOptions.sampleSeconds > 0) this.say(flags, `${job.label}: sampling utilisation for ${collectOptions.sampleSeconds} s…`)
-      try {
-        const result = await job.run()
-        const path = await saveScan(flags.out, result.facts, {command: result.command, scriptSha256: result.scriptSha256})
-        scanned.push(result.facts)
-        for (const note of result.notes) this.say(flags, `  note: ${note}`)
-        this.say(flags, summary(result.facts, path))
-      } catch (error) {
-        if (!isHoistError(error)) throw error
-        failed++
-        await saveFailure(flags.out, flags.name ?? job.label, job.label, flags.local ? 'local' : flags.from ? 'snapshot' : 'ssh', error)
-        if (jobs.length === 1) throw error
-        if (!this.jsonEnabled()) this.logToStderr(formatError(error))
+    const jobs: (BatchJob<ScanResult> & {target: string; transport: string; fromInventory?: boolean})[] = []
+    const ssh = (name: string | undefined, extra: {identityFiles?: string[]; sshConfigPath?: string} = {}): SshScanOptions => ({
+      ...collectOptions,
+      name,
+      sshConfigPath: extra.sshConfigPath ?? flags['ssh-config'],
+      // Prompts only for a single host on a terminal: a batch never stops to ask.
+      interactive: !this.jsonEnabled() && jobs.length === 1,
+      ssh: {
+        knownHostsPath: flags['known-hosts'],
+        acceptNew: flags['accept-new'],
+        identityFiles: [...(flags.identity ?? []), ...(extra.identityFiles ?? [])],
+        connectTimeoutMs: parseDuration(flags['connect-timeout']) * 1000,
+        authTimeoutMs: parseDuration(flags['auth-timeout']) * 1000,
+      },
+    })
+    if (flags.local) jobs.push({name: flags.name ?? 'local', target: 'local', transport: 'local', run: () => scanLocal({...collectOptions, name: flags.name})})
+    else if (flags.from) jobs.push({name: flags.name ?? flags.from, target: flags.from, transport: 'snapshot', run: () => scanSnapshot(flags.from!, flags.name)})
+    for (const spec of targets) jobs.push({name: flags.name ?? defaultName(spec), target: spec, transport: 'ssh', run: () => scanSsh(spec, ssh(flags.name))})
+    if (flags.inventory) {
+      const {loadInventory} = await import('../batch/inventory/load.js')
+      for (const h of await loadInventory(flags.inventory, {limit: flags.limit})) {
+        const spec = h.sshConfigAlias ?? `${h.user ? `${h.user}@` : ''}${h.host.includes(':') ? `[${h.host}]` : h.host}${h.port ? `:${h.port}` : ''}`
+        // An ssh_config entry is resolved again through its file by the SSH layer, key included.
+        const extra = h.sshConfigAlias ? {sshConfigPath: flags.inventory} : {identityFiles: h.identityFile ? [h.identityFile] : []}
+        jobs.push({name: h.name, target: spec, transport: 'ssh', fromInventory: true, run: () => scanSsh(spec, ssh(h.name, extra))})
       }
     }
+
+    const done = flags.inventory && !flags.rescan ? await scannedAlready(flags.out) : new Set<string>()
+    const resumable = new Set(jobs.filter((j) => j.fromInventory).map((j) => j.name))
+    const started = performance.now()
+    const outcomes = await runBatch(
+      jobs.map((job) => ({
+        name: job.name,
+        run: async () => {
+          const result = await job.run()
+          const path = await saveScan(flags.out, result.facts, {command: result.command, scriptSha256: result.scriptSha256})
+          if (jobs.length === 1) {
+            for (const note of result.notes) this.say(flags, `  note: ${note}`)
+            this.say(flags, summary(result.facts, path))
+          }
+          return result
+        },
+      })),
+      {
+        concurrency: flags.concurrency,
+        retries: flags.retries,
+        backoffMs: 1000,
+        skip: (name) => (resumable.has(name) && done.has(safeHostName(name)) ? 'scanned already (--rescan scans again)' : undefined),
+        onEvent: (event) => {
+          if (jobs.length > 1 && !flags.quiet && !this.jsonEnabled()) this.logToStderr(eventLine(event))
+        },
+      },
+    )
+    for (const o of outcomes) {
+      if (o.status !== 'failed') continue
+      const job = jobs.find((j) => j.name === o.name)!
+      await saveFailure(flags.out, o.name, job.target, job.transport, o.error)
+      if (jobs.length === 1) throw o.error
+    }
+    const failed = outcomes.filter((o) => o.status === 'failed').length
+    const scanned = outcomes.flatMap((o) => (o.status === 'done' ? [o.value.facts] : []))
+    if (jobs.length > 1) {
+      const skipped = outcomes.filter((o) => o.status === 'skipped').length
+      this.say(flags, `${jobs.length} hosts: ${scanned.length} scanned, ${failed} failed, ${skipped} skipped, in ${((performance.now() - started) / 1000).toFixed(1)} s (see ${flags.out}/index.json)`)
+    }
     if (failed > 0) process.exitCode = failed === jobs.length ? 1 : 3
-    return scanned.length === 1 && jobs.length === 1 ? scanned[0]! : scanned
+    return jobs.length === 1 && scanned.length === 1 ? scanned[0]! : scanned
+  }
+}
+
+async function scannedAlready(out: string): Promise<Set<string>> {
+  const index = await readIndex(out)
+  return new Set(Object.entries(index.hosts).filter(([, h]) => h.status === 'scanned').map(([name]) => name))
+}
+
+function eventLine(e: BatchEvent): string {
+  switch (e.type) {
+    case 'start':
+      return e.attempt === 1 ? `${e.name}: scanning` : `${e.name}: attempt ${e.attempt}`
+    case 'retry':
+      return `${e.name}: ${e.error.code}, retrying in ${(e.delayMs / 1000).toFixed(0)} s`
+    case 'done':
+      return `${e.name}: ✓ scanned in ${(e.ms / 1000).toFixed(1)} s`
+    case 'failed':
+      return `${e.name}: ✗ ${formatError(e.error).replace(/\n/g, '\n    ')}`
+    case 'skipped':
+      return `${e.name}: skipped, ${e.reason}`
   }
 }
 
