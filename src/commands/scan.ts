@@ -113,17 +113,19 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     const done = flags.inventory && !flags.rescan ? await scannedAlready(flags.out) : new Set<string>()
     const resumable = new Set(jobs.filter((j) => j.fromInventory).map((j) => j.name))
     const started = performance.now()
+    // A batch keeps only what it reports: facts stay on disk, so memory does not grow with hosts.
+    const keepFacts = jobs.length === 1 || this.jsonEnabled()
     const outcomes = await runBatch(
       jobs.map((job) => ({
         name: job.name,
-        run: async () => {
+        run: async (): Promise<HostFacts | undefined> => {
           const result = await job.run()
           const path = await saveScan(flags.out, result.facts, {command: result.command, scriptSha256: result.scriptSha256})
           if (jobs.length === 1) {
             for (const note of result.notes) this.say(flags, `  note: ${note}`)
             this.say(flags, summary(result.facts, path))
           }
-          return result
+          return keepFacts ? result.facts : undefined
         },
       })),
       {
@@ -143,10 +145,11 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
       if (jobs.length === 1) throw o.error
     }
     const failed = outcomes.filter((o) => o.status === 'failed').length
-    const scanned = outcomes.flatMap((o) => (o.status === 'done' ? [o.value.facts] : []))
+    const scanned = outcomes.flatMap((o) => (o.status === 'done' && o.value ? [o.value] : []))
     if (jobs.length > 1) {
       const skipped = outcomes.filter((o) => o.status === 'skipped').length
-      this.say(flags, `${jobs.length} hosts: ${scanned.length} scanned, ${failed} failed, ${skipped} skipped, in ${((performance.now() - started) / 1000).toFixed(1)} s (see ${flags.out}/index.json)`)
+      const scannedCount = outcomes.filter((o) => o.status === 'done').length
+      this.say(flags, `${jobs.length} hosts: ${scannedCount} scanned, ${failed} failed, ${skipped} skipped, in ${((performance.now() - started) / 1000).toFixed(1)} s (see ${flags.out}/index.json)`)
     }
     if (failed > 0) process.exitCode = failed === jobs.length ? 1 : 3
     return jobs.length === 1 && scanned.length === 1 ? scanned[0]! : scanned
