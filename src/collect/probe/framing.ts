@@ -53,6 +53,7 @@ export function splitSections(text: string, nonce: string): FramedOutput {
     } else if (verb === 'RC' && current) {
       current.exitCode = toNumber(name) ?? null
     } else if (verb === 'END' && current) {
+      if (name !== current.name) errors.push({section: current.name, message: `the end marker of section "${name}" arrived inside it: its output is suspect`})
       current.endedAt = toNumber(arg)
       trimTrailingBlank(current.lines)
       current = undefined

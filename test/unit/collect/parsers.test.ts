@@ -298,9 +298,9 @@ describe('rhel8: Rocky Linux 8.9 with systemd, rpm and sysstat (built by hand)',
   it('reads /etc/crontab, anacrontab, /etc/cron.d, per-user crontabs, periodic scripts and enabled timers', () => {
     expect(f.cron).toEqual([
       {kind: 'cron', source: '/etc/crontab', user: 'orders', schedule: '15 2 * * *', command: '/opt/orders/bin/export --target s3://orders-archive --password=<redacted>'},
-      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron 1 days', command: 'nice run-parts /etc/cron.daily'},
-      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron 7 days', command: 'nice run-parts /etc/cron.weekly'},
-      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron @monthly days', command: 'nice run-parts /etc/cron.monthly'},
+      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron every 1 days', command: 'nice run-parts /etc/cron.daily'},
+      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron every 7 days', command: 'nice run-parts /etc/cron.weekly'},
+      {kind: 'cron', source: '/etc/anacrontab', user: 'root', schedule: 'anacron @monthly', command: 'nice run-parts /etc/cron.monthly'},
       {kind: 'cron', source: '/etc/cron.d/0hourly', user: 'root', schedule: '01 * * * *', command: 'run-parts /etc/cron.hourly'},
       {kind: 'cron', source: '/etc/cron.d/orders-cleanup', user: 'orders', schedule: '*/30 * * * *', command: '/opt/orders/bin/cleanup --older-than 7d'},
       {kind: 'cron', source: '/etc/cron.d/orders-cleanup', user: 'root', schedule: '@reboot', command: '/opt/agent/bin/agent-restore'},

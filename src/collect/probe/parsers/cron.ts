@@ -69,7 +69,7 @@ function crontab(source: string, lines: string[], owner?: string): CronEntry[] {
     if (!line || line.startsWith('#') || /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) continue
     const f = line.split(/\s+/)
     if (anacron) {
-      if (f.length >= 4) out.push({kind: 'cron', source, user: 'root', schedule: `anacron ${f[0]} days`, command: redactLine(f.slice(3).join(' '))})
+      if (f.length >= 4) out.push({kind: 'cron', source, user: 'root', schedule: f[0]!.startsWith('@') ? `anacron ${f[0]}` : `anacron every ${f[0]} days`, command: redactLine(f.slice(3).join(' '))})
       continue
     }
     const named = NAMED.test(f[0] ?? '')

@@ -33,7 +33,11 @@ export function parseProcesses(lines: string[], ctx: ParseContext, meta: MetaSec
     const [pid, link] = key.split('/')
     const p = processes.get(Number(pid))
     if (!p) continue
-    if (link === 'exe') p.exe = target
+    if (link === 'exe') {
+      // The binary was replaced (an upgrade) since the process started: what runs is not on disk.
+      p.exe = target.replace(/ \(deleted\)$/, '')
+      if (p.exe !== target && !p.exe.startsWith('/memfd:')) note(ctx, `process ${p.pid} (${p.comm}) runs a deleted executable: ${p.exe} was replaced since it started`)
+    }
     if (link === 'cwd') p.cwd = target
   }
   for (const {pid, rest} of pidRecords(byTag.get('CGROUP') ?? [], 'cgroup')) {
