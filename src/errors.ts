@@ -27,11 +27,11 @@ export class HoistError extends Error {
   readonly host?: string
 
   constructor(code: ErrorCode, message: string, suggestion: string, options: {host?: string; cause?: unknown} = {}) {
-    super(message, {cause: options.cause})
+    super(printable(message), {cause: options.cause})
     this.name = 'HoistError'
     this.code = code
-    this.suggestion = suggestion
-    this.host = options.host
+    this.suggestion = printable(suggestion)
+    this.host = options.host === undefined ? undefined : printable(options.host)
   }
 
   toJSON(): {code: ErrorCode; message: string; suggestion: string; host?: string} {
@@ -41,4 +41,14 @@ export class HoistError extends Error {
 
 export function isHoistError(error: unknown): error is HoistError {
   return error instanceof HoistError
+}
+
+/**
+ * Messages often quote what a host said (stderr, a banner, a hostname): control characters and
+ * escape sequences are shown as \xNN so a hostile host cannot drive the operator's terminal or
+ * plant them in index.json.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
