@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {mkdir, open, rename, rm} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {mkdir, open, readdir, rename, rm} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 
 export interface WriteOptions {
   /**
@@ -28,6 +28,27 @@ export async function writeAtomic(path: string, data: string | Buffer, options: 
   }
   await handle.close()
   await rename(tmp, path)
+  await removeStale(path)
+}
+
+/** Temporaries of this file left by a process killed mid-write (their writer is gone; the file is whole). */
+async function removeStale(path: string): Promise<void> {
+  const name = basename(path)
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`)
+  for (const entry of await readdir(dirname(path)).catch(() => [] as string[])) {
+    const m = pattern.exec(entry)
+    if (m && !isAlive(Number(m[1]))) await rm(join(dirname(path), entry), {force: true})
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 export async function writeJson(path: string, value: unknown, options?: WriteOptions): Promise<void> {
