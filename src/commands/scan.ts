@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {HoistCommand, formatError, parseDuration} from '../base-command.js'
-import {runBatch, type BatchEvent, type BatchJob} from '../batch/runner.js'
+import {HoistCommand, parseDuration} from '../base-command.js'
+import {lineProgress, liveProgress} from '../batch/progress.js'
+import {runBatch, type BatchJob} from '../batch/runner.js'
 import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/collect.js'
 import {defaultName, scanLocal, scanSnapshot, scanSsh, type ScanResult, type SshScanOptions} from '../collect/scan.js'
 import {HoistError} from '../errors.js'
@@ -115,6 +116,11 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     const started = performance.now()
     // A batch keeps only what it reports: facts stay on disk, so memory does not grow with hosts.
     const keepFacts = jobs.length === 1 || this.jsonEnabled()
+    // Progress for batches only: a live view on a terminal, plain lines otherwise, nothing under --json.
+    const showProgress = jobs.length > 1 && !flags.quiet && !this.jsonEnabled()
+    const progress = showProgress
+      ? process.stderr.isTTY ? liveProgress(jobs.map((j) => j.name)) : lineProgress((line) => this.logToStderr(line))
+      : undefined
     const outcomes = await runBatch(
       jobs.map((job) => ({
         name: job.name,
@@ -133,11 +139,10 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
         retries: flags.retries,
         backoffMs: 1000,
         skip: (name) => (resumable.has(name) && done.has(safeHostName(name)) ? 'scanned already (--rescan scans again)' : undefined),
-        onEvent: (event) => {
-          if (jobs.length > 1 && !flags.quiet && !this.jsonEnabled()) this.logToStderr(eventLine(event))
-        },
+        onEvent: (event) => progress?.event(event),
       },
     )
+    await progress?.finish()
     for (const o of outcomes) {
       if (o.status !== 'failed') continue
       const job = jobs.find((j) => j.name === o.name)!
@@ -159,21 +164,6 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
 async function scannedAlready(out: string): Promise<Set<string>> {
   const index = await readIndex(out)
   return new Set(Object.entries(index.hosts).filter(([, h]) => h.status === 'scanned').map(([name]) => name))
-}
-
-function eventLine(e: BatchEvent): string {
-  switch (e.type) {
-    case 'start':
-      return e.attempt === 1 ? `${e.name}: scanning` : `${e.name}: attempt ${e.attempt}`
-    case 'retry':
-      return `${e.name}: ${e.error.code}, retrying in ${(e.delayMs / 1000).toFixed(0)} s`
-    case 'done':
-      return `${e.name}: ✓ scanned in ${(e.ms / 1000).toFixed(1)} s`
-    case 'failed':
-      return `${e.name}: ✗ ${formatError(e.error).replace(/\n/g, '\n    ')}`
-    case 'skipped':
-      return `${e.name}: skipped, ${e.reason}`
-  }
 }
 
 function summary(f: HostFacts, path: string): string {
