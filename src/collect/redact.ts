@@ -111,3 +111,16 @@ export function redactLine(line: string): string {
   })
   return redactShapes(out)
 }
+
+/** Lines of a text file: as redactLine, and every line of a private key written over several lines. */
+export function redactLines(lines: string[]): string[] {
+  let inKey = false
+  return lines.map((line) => {
+    if (inKey) {
+      if (/END[A-Z ]*PRIVATE KEY/.test(line)) inKey = false
+      return REDACTED
+    }
+    if (/BEGIN[A-Z ]*PRIVATE KEY/.test(line) && !/END[A-Z ]*PRIVATE KEY/.test(line)) inKey = true
+    return redactLine(line)
+  })
+}

@@ -105,8 +105,14 @@ function textline(s,   out, pre, sep, rest, name, v, bq, start) {
   }
   return shapes(out s)
 }
-mode == "lines" { print textline($0); next }
-mode == "prefixed" { c = index($0, ":"); print substr($0, 1, c) textline(substr($0, c + 1)); next }
+# A private key written over several lines: every line from BEGIN to END goes, not just those two.
+function pem(s) {
+  if (inpem) { if (s ~ /END[A-Z ]*PRIVATE KEY/) inpem = 0; return 1 }
+  if (s ~ /BEGIN[A-Z ]*PRIVATE KEY/ && s !~ /END[A-Z ]*PRIVATE KEY/) inpem = 1
+  return 0
+}
+mode == "lines" { print (pem($0) ? "<redacted>" : textline($0)); next }
+mode == "prefixed" { c = index($0, ":"); print substr($0, 1, c) (pem(substr($0, c + 1)) ? "<redacted>" : textline(substr($0, c + 1))); next }
 {
   c = index($0, ":"); p = substr($0, 1, c)
   if (p == cur && c > 0) { buf = buf "\002" substr($0, c + 1); next }

@@ -3,7 +3,7 @@ import {accessSync, constants, realpathSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {redactArgv, redactElement, redactEnv, redactLine} from '../../../src/collect/redact.js'
+import {redactArgv, redactElement, redactEnv, redactLine, redactLines} from '../../../src/collect/redact.js'
 import {Random} from './random.js'
 
 // The same cases go through the TypeScript rules and through the awk program in probe.sh, run for
@@ -210,7 +210,8 @@ describe('redaction in the probe (awk, run for real)', () => {
       const out = runProbe(shell, awk, 'redact_lines', LINE_CASES.map((c) => `${c.input}\n`).join(''))
       const lines = out.split('\n')
       expect(lines.pop()).toBe('')
-      expect(lines).toEqual(LINE_CASES.map((c) => c.expected))
+      // One stream: a key opened on one line is still open on the next, as redactLines reads it.
+      expect(lines).toEqual(redactLines(LINE_CASES.map((c) => c.input)))
       for (const [i, c] of LINE_CASES.entries()) for (const s of c.secrets) expect(lines[i]).not.toContain(s)
     })
 
@@ -232,7 +233,7 @@ describe('redaction in the probe (awk, run for real)', () => {
     it('redact_prefixed keeps the "file:" prefix and redacts the rest as a line', () => {
       const prefix = '/etc/systemd/system/app.service:'
       const out = runProbe(shell, awk, 'redact_prefixed', LINE_CASES.map((c) => `${prefix}${c.input}\n`).join(''))
-      expect(out.split('\n').slice(0, -1)).toEqual(LINE_CASES.map((c) => `${prefix}${redactLine(c.input)}`))
+      expect(out.split('\n').slice(0, -1)).toEqual(redactLines(LINE_CASES.map((c) => c.input)).map((l) => `${prefix}${l}`))
     })
 
     it('redact_records joins multi-line values and matches the TypeScript rules element by element', () => {
@@ -252,5 +253,19 @@ describe('names that describe a secret without holding one', () => {
     }
     expect(redactLine('ssl_keystore = /etc/app/keystore.jks')).toBe('ssl_keystore = /etc/app/keystore.jks')
     expect(redactElement('KEYSTORE_PASSWORD=changeit')).toBe('KEYSTORE_PASSWORD=<redacted>')
+  })
+})
+
+describe('a private key written over several lines of a file', () => {
+  const file = ['APP_MODE=batch', 'TLS_KEY="-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zm9vYmFyYmF6cXV4cXV1eA==', '-----END PRIVATE KEY-----"', 'APP_PORT=8080']
+  const expected = ['APP_MODE=batch', '<redacted>', '<redacted>', '<redacted>', '<redacted>', 'APP_PORT=8080']
+
+  it('loses every line of the key in Hoist', () => {
+    expect(redactLines(file)).toEqual(expected)
+  })
+
+  it('loses every line of the key in the probe, on the host', () => {
+    const out = execFileSync('sh', ['-c', '. ./src/collect/probe/probe.sh; redact_lines'], {input: `${file.join('\n')}\n`, env: {...process.env, HOIST_PROBE_LIBRARY: '1'}}).toString()
+    expect(out.trimEnd().split('\n')).toEqual(expected)
   })
 })

@@ -1,5 +1,5 @@
 import type {UnitFact} from '../../../types/facts.js'
-import {redactEnv, redactLine} from '../../redact.js'
+import {redactEnv, redactLine, redactLines} from '../../redact.js'
 import type {ParseContext} from './context.js'
 import {parts, unquote} from './context.js'
 
@@ -93,7 +93,7 @@ export function systemdAssignments(value: string): Record<string, string> {
 /** An EnvironmentFile or /etc/default file: KEY=value lines, `export` and quotes allowed. */
 export function parseEnvFile(lines: string[]): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const line of lines) {
+  for (const line of redactLines(lines)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
     if (m) out[m[1]!] = unquote(m[2]!)
   }
