@@ -1,5 +1,6 @@
 import {isIPv6} from 'node:net'
 import {inventoryError, sortedUnique, type NamedHost} from './types.js'
+import {globToRegExp} from '../../glob.js'
 
 interface Pattern {
   text: string
@@ -68,22 +69,6 @@ function compile(text: string, file: string): Pattern {
   return {text, kind, matches: (host) => test(host.name) || host.groups.some(test)}
 }
 
-/** fnmatch: `*`, `?`, `[abc]`, `[!abc]`; everything else literal. */
-function globToRegExp(glob: string): RegExp {
-  let body = ''
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] as string
-    if (char === '*') body += '.*'
-    else if (char === '?') body += '.'
-    else if (char === '[' && glob.indexOf(']', i + 2) > 0) {
-      const close = glob.indexOf(']', i + 2)
-      const inner = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')
-      body += `[${inner}]`
-      i = close
-    } else body += char.replace(/[.+^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp(`^${body}$`, 's')
-}
 
 function available(hosts: NamedHost[]): string {
   const groups = sortedUnique(hosts.flatMap((host) => host.groups))

@@ -1,6 +1,7 @@
 import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
 import {mkdir, open, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
+import {globToRegExp} from '../../glob.js'
 
 /** One usable line of a known_hosts file, as OpenSSH's sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT" describes it. */
 export interface KnownHostEntry {
@@ -118,10 +119,6 @@ function parseHashed(hosts: string): {salt: Buffer; hash: Buffer} | undefined {
   return salt.length === 20 && hash.length === 20 ? {salt, hash} : undefined
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
-  return new RegExp(`^${body}$`, 'i')
-}
 
 /** match_hostname(): a negated pattern that matches rejects the line whatever else matches. */
 export function hostMatches(entry: Pick<KnownHostEntry, 'hosts'>, name: string): boolean {
@@ -136,7 +133,7 @@ export function hostMatches(entry: Pick<KnownHostEntry, 'hosts'>, name: string):
   for (const pattern of entry.hosts.split(',')) {
     if (pattern === '') continue
     const negated = pattern.startsWith('!')
-    if (!globToRegExp(negated ? pattern.slice(1) : pattern).test(lookup)) continue
+    if (!globToRegExp(negated ? pattern.slice(1) : pattern, {brackets: false, ignoreCase: true}).test(lookup)) continue
     if (negated) return false
     positive = true
   }

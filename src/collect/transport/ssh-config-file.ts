@@ -2,6 +2,7 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {isAbsolute, join} from 'node:path'
 import SSHConfig, {glob, LineType, type Directive, type Line, type Section} from 'ssh-config'
 import {HoistError} from '../../errors.js'
+import {globToRegExp} from '../../glob.js'
 
 /** OpenSSH's READCONF_MAX_DEPTH: Include nests at most this deep. */
 const MAX_INCLUDE_DEPTH = 16
@@ -77,7 +78,7 @@ async function expandIncludePath(pattern: string, homeDir: string): Promise<stri
       candidates = candidates.map((dir) => join(dir, segment))
       continue
     }
-    const matcher = fileGlob(segment)
+    const matcher = globToRegExp(segment, {segment: true})
     const next: string[] = []
     for (const dir of candidates) {
       const names = await readdir(dir).catch(() => [] as string[])
@@ -93,25 +94,6 @@ async function expandIncludePath(pattern: string, homeDir: string): Promise<stri
   return files
 }
 
-/** glob(3) for one path segment: a leading dot must be matched explicitly. */
-function fileGlob(segment: string): RegExp {
-  let body = ''
-  for (let i = 0; i < segment.length; i++) {
-    const char = segment[i] as string
-    if (char === '*') body += '[^/]*'
-    else if (char === '?') body += '[^/]'
-    else if (char === '[') {
-      const close = segment.indexOf(']', i + 2)
-      if (close === -1) body += '\\['
-      else {
-        const inner = segment.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')
-        body += `[${inner}]`
-        i = close
-      }
-    } else body += char.replace(/[.+^${}()|\\]/g, '\\$&')
-  }
-  return new RegExp(segment.startsWith('.') ? `^${body}$` : `^(?!\\.)${body}$`)
-}
 
 function cloneSection(section: Section): Section {
   return {...section, config: new SSHConfig()}
