@@ -105,7 +105,7 @@ export function redactLine(line: string): string {
   out += rest
   // A quoted value runs to its closing quote, so `--password "two words"` loses both words; an
   // unquoted one stops at a quote, so `ARGS="--token x"` keeps the quote that closes ARGS.
-  out = out.replace(/(?<!-[A-Za-z0-9_.]*)--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t'"]*)/g, (m) => {
+  out = out.replace(/(?<![A-Za-z0-9_.]|-[A-Za-z0-9_.]*)--?[A-Za-z0-9_.-]+[ \t]+(?:"[^"]*"?|'[^']*'?|[^ \t/.'"-][^ \t'"]*)/g, (m) => {
     const flag = m.split(/[ \t]+/)[0]!
     return isSecretName(flag) ? `${flag} ${REDACTED}` : m
   })

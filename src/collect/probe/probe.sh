@@ -82,7 +82,7 @@ function quoted(r,   q, e) {
 }
 # NAME=value, NAME: value, NAME = "value": a secret name loses its value. The value runs to the
 # closing quote, to the end of the line when the name starts it, or else to the next blank.
-function textline(s,   out, pre, sep, rest, name, v, bq, start) {
+function textline(s,   out, pre, sep, rest, name, v, bq, start, c) {
   if (s ~ /PRIVATE KEY/) return "<redacted>"
   out = ""
   while (match(s, /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/)) {
@@ -101,6 +101,9 @@ function textline(s,   out, pre, sep, rest, name, v, bq, start) {
   s = out s; out = ""
   while (match(s, /--?[A-Za-z0-9_.-]+[ \t]+("[^"]*"?|\047[^\047]*\047?|[^ \t\057.\047"-][^ \t\047"]*)/)) {
     m = substr(s, RSTART, RLENGTH); split(m, parts, /[ \t]+/)
+    # A dash inside a word (notify-keyspace-events) starts no flag: keep the word, go on after it.
+    c = RSTART > 1 ? substr(s, RSTART - 1, 1) : substr(out, length(out), 1)
+    if (c ~ /[A-Za-z0-9_.]/) { out = out substr(s, 1, RSTART + length(parts[1]) - 1); s = substr(s, RSTART + length(parts[1])); continue }
     out = out substr(s, 1, RSTART - 1) (secretname(parts[1]) ? parts[1] " <redacted>" : m); s = substr(s, RSTART + RLENGTH)
   }
   return shapes(out s)

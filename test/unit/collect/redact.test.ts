@@ -19,6 +19,10 @@ interface LineCase {
 }
 
 const LINE_CASES: LineCase[] = [
+  // A dash inside a word starts no flag (redis.conf directives); a real flag after one still counts.
+  {input: 'notify-keyspace-events ""', expected: 'notify-keyspace-events ""', secrets: []},
+  {input: 'tracking-table-max-keys 1000000', expected: 'tracking-table-max-keys 1000000', secrets: []},
+  {input: 'run-x --password pw-z9 more-key v', expected: `run-x --password ${R} more-key v`, secrets: ['pw-z9']},
   {input: 'db_password = s3cr3t', expected: `db_password = ${R}`, secrets: ['s3cr3t']},
   {input: 'password: hunter2', expected: `password: ${R}`, secrets: ['hunter2']},
   {input: '  password: a b c', expected: `  password: ${R}`, secrets: ['a b c']},
