@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs'
+import {rmSync, writeFileSync} from 'node:fs'
 import {Config, type Interfaces} from '@oclif/core'
 import {packagePath} from './paths.js'
 
@@ -7,6 +7,8 @@ import {packagePath} from './paths.js'
  * command being run instead of importing every command to learn their flags: a scan starts
  * about 70 ms sooner. It is generated, never committed, so it cannot drift from dist/.
  */
+// oclif trusts an existing manifest: remove it first, or a new command stays invisible.
+rmSync(packagePath('oclif.manifest.json'), {force: true})
 const config = await Config.load({root: packagePath()})
 const root = config.getPluginsList().find((p) => p.root === config.root)
 if (!root) throw new Error('hoist: oclif did not load the root plugin')

@@ -3,6 +3,7 @@ import type {Workload} from '../types/inventory.js'
 import type {BaseImagePolicy, Plan, Service} from '../types/plan.js'
 import {sameOsImage} from './base-image.js'
 import {observedCommand} from './command.js'
+import {foreground} from './foreground.js'
 import {resources, type SizingPolicy} from './resources.js'
 
 type Notes = Pick<Plan, 'unresolved' | 'decisions'>
@@ -25,6 +26,8 @@ export function planService(w: Workload, facts: HostFacts, policy: BaseImagePoli
   const observed = observedCommand(w, facts)
   decide('command', observed.command.join(' '), `observed: ${observed.source}`)
   if (observed.question) ask(observed.question)
+  const container = foreground(w.hints.template, observed.command)
+  for (const change of container.changes) decide('command', container.command.join(' '), change)
 
   const user = w.user ?? 'root'
   const lowPorts = w.ports.filter((p) => p.port < 1024)
@@ -51,19 +54,55 @@ export function planService(w: Workload, facts: HostFacts, policy: BaseImagePoli
     include: true,
     baseImage,
     packages: baseImage.policy === 'same-os' ? w.packages : [],
-    files: outermost(w.configPaths).map((p) => ({path: p.path, role: p.role ?? 'config'})),
-    volumes: outermost(w.dataPaths.filter((p) => p.seen)).map((p) => ({path: p.path, role: p.role ?? 'data', ...(p.sizeBytes === undefined ? {} : {sizeBytes: p.sizeBytes})})),
+    files: filesOf(w, decide),
+    volumes: outermost(w.dataPaths.filter((p) => p.seen && !COPIED_ROLES.has(p.role ?? ''))).map((p) => ({path: p.path, role: p.role ?? 'data', ...(p.sizeBytes === undefined ? {} : {sizeBytes: p.sizeBytes})})),
     ports: w.ports.map((p) => ({port: p.port, protocol: p.protocol})).filter((p, i, all) => all.findIndex((q) => q.port === p.port && q.protocol === p.protocol) === i),
     user,
-    command: observed.command,
+    command: container.command,
     ...(w.workingDirectory ? {workingDir: w.workingDirectory} : {}),
     environment: Object.fromEntries(Object.entries(w.environment).filter(([k]) => !w.secrets.includes(k))),
     secrets: w.secrets,
+    capabilities: capabilitiesOf(w, facts, user, decide),
+    dependsOn: [...new Set(w.dependencies.filter((d) => d.kind === 'workload').map((d) => d.target))].sort(),
     ...(healthcheck ? {healthcheck} : {}),
     resources: resources(w.processes.map((p) => p.pid), facts, sizing),
     ...(w.schedule ? {schedule: w.schedule.schedule} : {}),
     ...(w.hints.template ? {template: w.hints.template} : {}),
   }
+}
+
+/** Data paths with these roles are part of the application: copied into the image, not mounted. */
+const COPIED_ROLES = new Set(['application'])
+// A working directory under these roots is the application's own folder (not a data or system dir).
+const APPLICATION_ROOTS = /^\/(srv|opt|app|home|usr\/local|var\/www)\/[^/]/
+
+function capabilitiesOf(w: Workload, facts: HostFacts, user: string, decide: (field: string, decision: string, because: string) => void): string[] {
+  const caps: string[] = []
+  const low = w.ports.find((p) => p.port < 1024)
+  if (low) {
+    caps.push('CAP_NET_BIND_SERVICE')
+    decide('capabilities', 'CAP_NET_BIND_SERVICE', `it listens on port ${low.port}, below 1024`)
+  }
+  const pids = new Set(w.processes.map((p) => p.pid))
+  const workers = [...new Set(facts.processes.filter((p) => pids.has(p.pid) && p.user && p.user !== user).map((p) => p.user!))]
+  if (user === 'root' && workers.length > 0) {
+    caps.push('CAP_SETGID', 'CAP_SETUID')
+    decide('capabilities', 'CAP_SETGID, CAP_SETUID', `its root master runs workers as ${workers.join(', ')}`)
+  }
+  return caps
+}
+
+function filesOf(w: Workload, decide: (field: string, decision: string, because: string) => void): Service['files'] {
+  const files = [
+    ...w.configPaths.map((p) => ({path: p.path, role: p.role ?? 'config'})),
+    ...w.dataPaths.filter((p) => COPIED_ROLES.has(p.role ?? '')).map((p) => ({path: p.path, role: p.role!})),
+  ]
+  const dir = w.workingDirectory
+  if (dir && APPLICATION_ROOTS.test(dir) && !files.some((f) => dir === f.path || dir.startsWith(`${f.path}/`)) && !w.dataPaths.some((p) => p.path === dir)) {
+    files.push({path: dir, role: 'application'})
+    decide('files', dir, 'the working directory of the original is an application folder')
+  }
+  return outermost(files)
 }
 
 function healthcheckOf(w: Workload): Service['healthcheck'] {

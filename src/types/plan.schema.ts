@@ -24,6 +24,8 @@ const service = obj(
     command: arr(str),
     environment: map(str),
     secrets: arr(str),
+    capabilities: arr({type: 'string', pattern: '^CAP_[A-Z_]+$'}),
+    dependsOn: arr(str),
     resources: obj({cpu: {...num, minimum: 0}, memoryMiB: {...num, minimum: 0}, basis: str}),
   },
   {workingDir: {type: 'string', pattern: '^/'}, healthcheck, schedule: str, template: str},

@@ -34,6 +34,10 @@ export interface Service {
   environment: Record<string, string>
   /** Names of values redacted on the host: supplied at run time, never in the image. */
   secrets: string[]
+  /** Linux capabilities beyond none (NET_BIND_SERVICE below port 1024; SETUID/SETGID for a root master with workers). */
+  capabilities: string[]
+  /** Services on this host it talks to, from the observed connections and configuration. */
+  dependsOn: string[]
   healthcheck?: {type: 'http'; port: number; path: string} | {type: 'tcp'; port: number} | {type: 'command'; command: string[]}
   resources: {cpu: number; memoryMiB: number; basis: string}
   /** Cron-driven services: when the original ran. */

@@ -3,12 +3,13 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$id":"https://hoist.dev/schemas/plan.json","title":"Plan","type":"object","additionalProperties":false,"required":["schemaVersion","host","os","services","excluded","unresolved","decisions"],"properties":{"schemaVersion":{"const":1},"host":{"type":"string"},"os":{"type":"object","additionalProperties":false,"required":["id","versionId"],"properties":{"id":{"type":"string"},"versionId":{"type":"string"},"endOfLife":{"type":"string"}}},"services":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","workload","rule","kind","include","baseImage","packages","files","volumes","ports","user","command","environment","secrets","resources"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]*$"},"workload":{"type":"string"},"rule":{"type":"string"},"kind":{"type":"string"},"include":{"type":"boolean"},"baseImage":{"type":"object","additionalProperties":false,"required":["policy","image"],"properties":{"policy":{"type":"string","enum":["same-os","official"]},"image":{"type":"string","pattern":"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"}}},"packages":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"}}}},"volumes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["port","protocol"],"properties":{"port":{"type":"integer","minimum":0,"maximum":65535},"protocol":{"type":"string","enum":["tcp","udp"]}}}},"user":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},"command":{"type":"array","items":{"type":"string"}},"environment":{"type":"object","additionalProperties":{"type":"string"}},"secrets":{"type":"array","items":{"type":"string"}},"resources":{"type":"object","additionalProperties":false,"required":["cpu","memoryMiB","basis"],"properties":{"cpu":{"type":"number","minimum":0},"memoryMiB":{"type":"number","minimum":0},"basis":{"type":"string"}}},"workingDir":{"type":"string","pattern":"^/"},"healthcheck":{"oneOf":[{"type":"object","additionalProperties":false,"required":["type","port","path"],"properties":{"type":{"const":"http"},"port":{"type":"integer","minimum":0,"maximum":65535},"path":{"type":"string"}}},{"type":"object","additionalProperties":false,"required":["type","port"],"properties":{"type":{"const":"tcp"},"port":{"type":"integer","minimum":0,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["type","command"],"properties":{"type":{"const":"command"},"command":{"type":"array","items":{"type":"string"},"minItems":1}}}]},"schedule":{"type":"string"},"template":{"type":"string"}}}},"excluded":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","rule","reason"],"properties":{"name":{"type":"string"},"rule":{"type":"string"},"reason":{"type":"string"}}}},"unresolved":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","question"],"properties":{"service":{"type":"string"},"question":{"type":"string"}}}},"decisions":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","field","decision","because"],"properties":{"service":{"type":"string"},"field":{"type":"string"},"decision":{"type":"string"},"because":{"type":"string"}}}}}};
+const schema11 = {"$id":"https://hoist.dev/schemas/plan.json","title":"Plan","type":"object","additionalProperties":false,"required":["schemaVersion","host","os","services","excluded","unresolved","decisions"],"properties":{"schemaVersion":{"const":1},"host":{"type":"string"},"os":{"type":"object","additionalProperties":false,"required":["id","versionId"],"properties":{"id":{"type":"string"},"versionId":{"type":"string"},"endOfLife":{"type":"string"}}},"services":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","workload","rule","kind","include","baseImage","packages","files","volumes","ports","user","command","environment","secrets","capabilities","dependsOn","resources"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]*$"},"workload":{"type":"string"},"rule":{"type":"string"},"kind":{"type":"string"},"include":{"type":"boolean"},"baseImage":{"type":"object","additionalProperties":false,"required":["policy","image"],"properties":{"policy":{"type":"string","enum":["same-os","official"]},"image":{"type":"string","pattern":"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"}}},"packages":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"}}}},"volumes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","role"],"properties":{"path":{"type":"string","pattern":"^/"},"role":{"type":"string"},"sizeBytes":{"type":"integer","minimum":0}}}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["port","protocol"],"properties":{"port":{"type":"integer","minimum":0,"maximum":65535},"protocol":{"type":"string","enum":["tcp","udp"]}}}},"user":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},"command":{"type":"array","items":{"type":"string"}},"environment":{"type":"object","additionalProperties":{"type":"string"}},"secrets":{"type":"array","items":{"type":"string"}},"capabilities":{"type":"array","items":{"type":"string","pattern":"^CAP_[A-Z_]+$"}},"dependsOn":{"type":"array","items":{"type":"string"}},"resources":{"type":"object","additionalProperties":false,"required":["cpu","memoryMiB","basis"],"properties":{"cpu":{"type":"number","minimum":0},"memoryMiB":{"type":"number","minimum":0},"basis":{"type":"string"}}},"workingDir":{"type":"string","pattern":"^/"},"healthcheck":{"oneOf":[{"type":"object","additionalProperties":false,"required":["type","port","path"],"properties":{"type":{"const":"http"},"port":{"type":"integer","minimum":0,"maximum":65535},"path":{"type":"string"}}},{"type":"object","additionalProperties":false,"required":["type","port"],"properties":{"type":{"const":"tcp"},"port":{"type":"integer","minimum":0,"maximum":65535}}},{"type":"object","additionalProperties":false,"required":["type","command"],"properties":{"type":{"const":"command"},"command":{"type":"array","items":{"type":"string"},"minItems":1}}}]},"schedule":{"type":"string"},"template":{"type":"string"}}}},"excluded":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","rule","reason"],"properties":{"name":{"type":"string"},"rule":{"type":"string"},"reason":{"type":"string"}}}},"unresolved":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","question"],"properties":{"service":{"type":"string"},"question":{"type":"string"}}}},"decisions":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["service","field","decision","because"],"properties":{"service":{"type":"string"},"field":{"type":"string"},"decision":{"type":"string"},"because":{"type":"string"}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9_.-]*$", "u");
 const pattern1 = new RegExp("^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", "u");
 const pattern2 = new RegExp("^/", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "u");
+const pattern5 = new RegExp("^CAP_[A-Z_]+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://hoist.dev/schemas/plan.json" */;
@@ -351,8 +352,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data7.resources === undefined){
-const err31 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data7.capabilities === undefined){
+const err31 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "capabilities"},message:"must have required property '"+"capabilities"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -361,9 +362,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(func2.call(schema11.properties.services.items.properties, key2))){
-const err32 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data7.dependsOn === undefined){
+const err32 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "dependsOn"},message:"must have required property '"+"dependsOn"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -372,12 +372,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data7.name !== undefined){
-let data8 = data7.name;
-if(typeof data8 === "string"){
-if(!pattern0.test(data8)){
-const err33 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]*$"+"\""};
+if(data7.resources === undefined){
+const err33 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -386,9 +382,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data7){
+if(!(func2.call(schema11.properties.services.items.properties, key2))){
+const err34 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -398,9 +394,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data7.workload !== undefined){
-if(typeof data7.workload !== "string"){
-const err35 = {instancePath:instancePath+"/services/" + i0+"/workload",schemaPath:"#/properties/services/items/properties/workload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.name !== undefined){
+let data8 = data7.name;
+if(typeof data8 === "string"){
+if(!pattern0.test(data8)){
+const err35 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -410,9 +408,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data7.rule !== undefined){
-if(typeof data7.rule !== "string"){
-const err36 = {instancePath:instancePath+"/services/" + i0+"/rule",schemaPath:"#/properties/services/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err36 = {instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -422,9 +419,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data7.kind !== undefined){
-if(typeof data7.kind !== "string"){
-const err37 = {instancePath:instancePath+"/services/" + i0+"/kind",schemaPath:"#/properties/services/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.workload !== undefined){
+if(typeof data7.workload !== "string"){
+const err37 = {instancePath:instancePath+"/services/" + i0+"/workload",schemaPath:"#/properties/services/items/properties/workload/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -434,9 +431,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data7.include !== undefined){
-if(typeof data7.include !== "boolean"){
-const err38 = {instancePath:instancePath+"/services/" + i0+"/include",schemaPath:"#/properties/services/items/properties/include/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data7.rule !== undefined){
+if(typeof data7.rule !== "string"){
+const err38 = {instancePath:instancePath+"/services/" + i0+"/rule",schemaPath:"#/properties/services/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -446,11 +443,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data7.baseImage !== undefined){
-let data13 = data7.baseImage;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.policy === undefined){
-const err39 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "policy"},message:"must have required property '"+"policy"+"'"};
+if(data7.kind !== undefined){
+if(typeof data7.kind !== "string"){
+const err39 = {instancePath:instancePath+"/services/" + i0+"/kind",schemaPath:"#/properties/services/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -459,8 +454,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data13.image === undefined){
-const err40 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
+}
+if(data7.include !== undefined){
+if(typeof data7.include !== "boolean"){
+const err40 = {instancePath:instancePath+"/services/" + i0+"/include",schemaPath:"#/properties/services/items/properties/include/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -469,9 +466,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-for(const key3 in data13){
-if(!((key3 === "policy") || (key3 === "image"))){
-const err41 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data7.baseImage !== undefined){
+let data13 = data7.baseImage;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.policy === undefined){
+const err41 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "policy"},message:"must have required property '"+"policy"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -480,11 +480,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data13.policy !== undefined){
-let data14 = data13.policy;
-if(typeof data14 !== "string"){
-const err42 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.image === undefined){
+const err42 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -493,8 +490,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(!((data14 === "same-os") || (data14 === "official"))){
-const err43 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/enum",keyword:"enum",params:{allowedValues: schema11.properties.services.items.properties.baseImage.properties.policy.enum},message:"must be equal to one of the allowed values"};
+for(const key3 in data13){
+if(!((key3 === "policy") || (key3 === "image"))){
+const err43 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -504,11 +502,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data13.image !== undefined){
-let data15 = data13.image;
-if(typeof data15 === "string"){
-if(!pattern1.test(data15)){
-const err44 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"+"\""};
+if(data13.policy !== undefined){
+let data14 = data13.policy;
+if(typeof data14 !== "string"){
+const err44 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -517,9 +514,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data14 === "same-os") || (data14 === "official"))){
+const err45 = {instancePath:instancePath+"/services/" + i0+"/baseImage/policy",schemaPath:"#/properties/services/items/properties/baseImage/properties/policy/enum",keyword:"enum",params:{allowedValues: schema11.properties.services.items.properties.baseImage.properties.policy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -529,14 +525,39 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data13.image !== undefined){
+let data15 = data13.image;
+if(typeof data15 === "string"){
+if(!pattern1.test(data15)){
+const err46 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"+"\""};
 if(vErrors === null){
 vErrors = [err46];
 }
 else {
 vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/services/" + i0+"/baseImage/image",schemaPath:"#/properties/services/items/properties/baseImage/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/services/" + i0+"/baseImage",schemaPath:"#/properties/services/items/properties/baseImage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }
@@ -549,28 +570,7 @@ for(let i1=0; i1<len1; i1++){
 let data17 = data16[i1];
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 if(data17.name === undefined){
-const err47 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(data17.version === undefined){
-const err48 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-for(const key4 in data17){
-if(!((key4 === "name") || (key4 === "version"))){
-const err49 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err49 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -579,10 +579,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data17.name !== undefined){
-if(typeof data17.name !== "string"){
-const err50 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/name",schemaPath:"#/properties/services/items/properties/packages/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data17.version === undefined){
+const err50 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -591,10 +589,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data17.version !== undefined){
-if(typeof data17.version !== "string"){
-const err51 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/version",schemaPath:"#/properties/services/items/properties/packages/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key4 in data17){
+if(!((key4 === "name") || (key4 === "version"))){
+const err51 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -604,9 +601,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data17.name !== undefined){
+if(typeof data17.name !== "string"){
+const err52 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/name",schemaPath:"#/properties/services/items/properties/packages/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -616,14 +613,38 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/services/" + i0+"/packages",schemaPath:"#/properties/services/items/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data17.version !== undefined){
+if(typeof data17.version !== "string"){
+const err53 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1+"/version",schemaPath:"#/properties/services/items/properties/packages/items/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
 else {
 vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/services/" + i0+"/packages/" + i1,schemaPath:"#/properties/services/items/properties/packages/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/services/" + i0+"/packages",schemaPath:"#/properties/services/items/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
 }
 errors++;
 }
@@ -636,28 +657,7 @@ for(let i2=0; i2<len2; i2++){
 let data21 = data20[i2];
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.path === undefined){
-const err54 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-if(data21.role === undefined){
-const err55 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-for(const key5 in data21){
-if(!((key5 === "path") || (key5 === "role"))){
-const err56 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err56 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -666,12 +666,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data21.path !== undefined){
-let data22 = data21.path;
-if(typeof data22 === "string"){
-if(!pattern2.test(data22)){
-const err57 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(data21.role === undefined){
+const err57 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -680,9 +676,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data21){
+if(!((key5 === "path") || (key5 === "role"))){
+const err58 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -692,9 +688,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data21.role !== undefined){
-if(typeof data21.role !== "string"){
-const err59 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/role",schemaPath:"#/properties/services/items/properties/files/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.path !== undefined){
+let data22 = data21.path;
+if(typeof data22 === "string"){
+if(!pattern2.test(data22)){
+const err59 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -704,9 +702,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
 else {
-const err60 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err60 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/path",schemaPath:"#/properties/services/items/properties/files/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -716,14 +713,38 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/services/" + i0+"/files",schemaPath:"#/properties/services/items/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data21.role !== undefined){
+if(typeof data21.role !== "string"){
+const err61 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2+"/role",schemaPath:"#/properties/services/items/properties/files/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
 else {
 vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/services/" + i0+"/files/" + i2,schemaPath:"#/properties/services/items/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/services/" + i0+"/files",schemaPath:"#/properties/services/items/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }
@@ -736,28 +757,7 @@ for(let i3=0; i3<len3; i3++){
 let data25 = data24[i3];
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.path === undefined){
-const err62 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-if(data25.role === undefined){
-const err63 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-for(const key6 in data25){
-if(!(((key6 === "path") || (key6 === "role")) || (key6 === "sizeBytes"))){
-const err64 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err64 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -766,12 +766,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data25.path !== undefined){
-let data26 = data25.path;
-if(typeof data26 === "string"){
-if(!pattern2.test(data26)){
-const err65 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(data25.role === undefined){
+const err65 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -780,9 +776,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key6 in data25){
+if(!(((key6 === "path") || (key6 === "role")) || (key6 === "sizeBytes"))){
+const err66 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -792,9 +788,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data25.role !== undefined){
-if(typeof data25.role !== "string"){
-const err67 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/role",schemaPath:"#/properties/services/items/properties/volumes/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.path !== undefined){
+let data26 = data25.path;
+if(typeof data26 === "string"){
+if(!pattern2.test(data26)){
+const err67 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -804,10 +802,8 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data25.sizeBytes !== undefined){
-let data28 = data25.sizeBytes;
-if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err68 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err68 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/path",schemaPath:"#/properties/services/items/properties/volumes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -816,9 +812,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 < 0 || isNaN(data28)){
-const err69 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data25.role !== undefined){
+if(typeof data25.role !== "string"){
+const err69 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/role",schemaPath:"#/properties/services/items/properties/volumes/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -828,10 +825,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-}
-else {
-const err70 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data25.sizeBytes !== undefined){
+let data28 = data25.sizeBytes;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err70 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -840,15 +837,39 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/services/" + i0+"/volumes",schemaPath:"#/properties/services/items/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 < 0 || isNaN(data28)){
+const err71 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3+"/sizeBytes",schemaPath:"#/properties/services/items/properties/volumes/items/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err71];
 }
 else {
 vErrors.push(err71);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/services/" + i0+"/volumes/" + i3,schemaPath:"#/properties/services/items/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/services/" + i0+"/volumes",schemaPath:"#/properties/services/items/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
 }
 errors++;
 }
@@ -861,28 +882,7 @@ for(let i4=0; i4<len4; i4++){
 let data30 = data29[i4];
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 if(data30.port === undefined){
-const err72 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-if(data30.protocol === undefined){
-const err73 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-for(const key7 in data30){
-if(!((key7 === "port") || (key7 === "protocol"))){
-const err74 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err74 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -891,11 +891,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data30.port !== undefined){
-let data31 = data30.port;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err75 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data30.protocol === undefined){
+const err75 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -904,9 +901,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 65535 || isNaN(data31)){
-const err76 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+for(const key7 in data30){
+if(!((key7 === "port") || (key7 === "protocol"))){
+const err76 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -915,8 +912,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data31 < 0 || isNaN(data31)){
-const err77 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data30.port !== undefined){
+let data31 = data30.port;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err77 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -925,12 +925,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-if(data30.protocol !== undefined){
-let data32 = data30.protocol;
-if(typeof data32 !== "string"){
-const err78 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 65535 || isNaN(data31)){
+const err78 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -939,8 +936,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!((data32 === "tcp") || (data32 === "udp"))){
-const err79 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema11.properties.services.items.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(data31 < 0 || isNaN(data31)){
+const err79 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/port",schemaPath:"#/properties/services/items/properties/ports/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -951,8 +948,10 @@ errors++;
 }
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30.protocol !== undefined){
+let data32 = data30.protocol;
+if(typeof data32 !== "string"){
+const err80 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -961,10 +960,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/services/" + i0+"/ports",schemaPath:"#/properties/services/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!((data32 === "tcp") || (data32 === "udp"))){
+const err81 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4+"/protocol",schemaPath:"#/properties/services/items/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema11.properties.services.items.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -974,11 +971,9 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data7.user !== undefined){
-let data33 = data7.user;
-if(typeof data33 === "string"){
-if(!pattern4.test(data33)){
-const err82 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"+"\""};
+}
+else {
+const err82 = {instancePath:instancePath+"/services/" + i0+"/ports/" + i4,schemaPath:"#/properties/services/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -988,13 +983,39 @@ vErrors.push(err82);
 errors++;
 }
 }
+}
 else {
-const err83 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err83 = {instancePath:instancePath+"/services/" + i0+"/ports",schemaPath:"#/properties/services/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err83];
 }
 else {
 vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data7.user !== undefined){
+let data33 = data7.user;
+if(typeof data33 === "string"){
+if(!pattern4.test(data33)){
+const err84 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"+"\""};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/services/" + i0+"/user",schemaPath:"#/properties/services/items/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
 }
 errors++;
 }
@@ -1005,34 +1026,7 @@ if(Array.isArray(data34)){
 const len5 = data34.length;
 for(let i5=0; i5<len5; i5++){
 if(typeof data34[i5] !== "string"){
-const err84 = {instancePath:instancePath+"/services/" + i0+"/command/" + i5,schemaPath:"#/properties/services/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/services/" + i0+"/command",schemaPath:"#/properties/services/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-if(data7.environment !== undefined){
-let data36 = data7.environment;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key8 in data36){
-if(typeof data36[key8] !== "string"){
-const err86 = {instancePath:instancePath+"/services/" + i0+"/environment/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/items/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err86 = {instancePath:instancePath+"/services/" + i0+"/command/" + i5,schemaPath:"#/properties/services/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1044,7 +1038,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/services/" + i0+"/environment",schemaPath:"#/properties/services/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err87 = {instancePath:instancePath+"/services/" + i0+"/command",schemaPath:"#/properties/services/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1054,13 +1048,12 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data7.secrets !== undefined){
-let data38 = data7.secrets;
-if(Array.isArray(data38)){
-const len6 = data38.length;
-for(let i6=0; i6<len6; i6++){
-if(typeof data38[i6] !== "string"){
-const err88 = {instancePath:instancePath+"/services/" + i0+"/secrets/" + i6,schemaPath:"#/properties/services/items/properties/secrets/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.environment !== undefined){
+let data36 = data7.environment;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key8 in data36){
+if(typeof data36[key8] !== "string"){
+const err88 = {instancePath:instancePath+"/services/" + i0+"/environment/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/items/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1072,7 +1065,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/services/" + i0+"/secrets",schemaPath:"#/properties/services/items/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err89 = {instancePath:instancePath+"/services/" + i0+"/environment",schemaPath:"#/properties/services/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1082,11 +1075,13 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data7.resources !== undefined){
-let data40 = data7.resources;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.cpu === undefined){
-const err90 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'"};
+if(data7.secrets !== undefined){
+let data38 = data7.secrets;
+if(Array.isArray(data38)){
+const len6 = data38.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data38[i6] !== "string"){
+const err90 = {instancePath:instancePath+"/services/" + i0+"/secrets/" + i6,schemaPath:"#/properties/services/items/properties/secrets/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1095,8 +1090,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data40.memoryMiB === undefined){
-const err91 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "memoryMiB"},message:"must have required property '"+"memoryMiB"+"'"};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/services/" + i0+"/secrets",schemaPath:"#/properties/services/items/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1105,8 +1102,16 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data40.basis === undefined){
-const err92 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "basis"},message:"must have required property '"+"basis"+"'"};
+}
+if(data7.capabilities !== undefined){
+let data40 = data7.capabilities;
+if(Array.isArray(data40)){
+const len7 = data40.length;
+for(let i7=0; i7<len7; i7++){
+let data41 = data40[i7];
+if(typeof data41 === "string"){
+if(!pattern5.test(data41)){
+const err92 = {instancePath:instancePath+"/services/" + i0+"/capabilities/" + i7,schemaPath:"#/properties/services/items/properties/capabilities/items/pattern",keyword:"pattern",params:{pattern: "^CAP_[A-Z_]+$"},message:"must match pattern \""+"^CAP_[A-Z_]+$"+"\""};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1115,9 +1120,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key9 in data40){
-if(!(((key9 === "cpu") || (key9 === "memoryMiB")) || (key9 === "basis"))){
-const err93 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+else {
+const err93 = {instancePath:instancePath+"/services/" + i0+"/capabilities/" + i7,schemaPath:"#/properties/services/items/properties/capabilities/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1127,11 +1132,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data40.cpu !== undefined){
-let data41 = data40.cpu;
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 < 0 || isNaN(data41)){
-const err94 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err94 = {instancePath:instancePath+"/services/" + i0+"/capabilities",schemaPath:"#/properties/services/items/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1141,8 +1144,13 @@ vErrors.push(err94);
 errors++;
 }
 }
-else {
-const err95 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data7.dependsOn !== undefined){
+let data42 = data7.dependsOn;
+if(Array.isArray(data42)){
+const len8 = data42.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data42[i8] !== "string"){
+const err95 = {instancePath:instancePath+"/services/" + i0+"/dependsOn/" + i8,schemaPath:"#/properties/services/items/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1152,11 +1160,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data40.memoryMiB !== undefined){
-let data42 = data40.memoryMiB;
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 < 0 || isNaN(data42)){
-const err96 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err96 = {instancePath:instancePath+"/services/" + i0+"/dependsOn",schemaPath:"#/properties/services/items/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1166,8 +1172,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data7.resources !== undefined){
+let data44 = data7.resources;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.cpu === undefined){
+const err97 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1176,10 +1185,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data40.basis !== undefined){
-if(typeof data40.basis !== "string"){
-const err98 = {instancePath:instancePath+"/services/" + i0+"/resources/basis",schemaPath:"#/properties/services/items/properties/resources/properties/basis/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data44.memoryMiB === undefined){
+const err98 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "memoryMiB"},message:"must have required property '"+"memoryMiB"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1188,10 +1195,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44.basis === undefined){
+const err99 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/required",keyword:"required",params:{missingProperty: "basis"},message:"must have required property '"+"basis"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1200,12 +1205,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data7.workingDir !== undefined){
-let data44 = data7.workingDir;
-if(typeof data44 === "string"){
-if(!pattern2.test(data44)){
-const err100 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+for(const key9 in data44){
+if(!(((key9 === "cpu") || (key9 === "memoryMiB")) || (key9 === "basis"))){
+const err100 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1215,8 +1217,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data44.cpu !== undefined){
+let data45 = data44.cpu;
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err101 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1226,15 +1231,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data7.healthcheck !== undefined){
-let data45 = data7.healthcheck;
-const _errs101 = errors;
-let valid24 = false;
-let passing0 = null;
-const _errs102 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.type === undefined){
-const err102 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+else {
+const err102 = {instancePath:instancePath+"/services/" + i0+"/resources/cpu",schemaPath:"#/properties/services/items/properties/resources/properties/cpu/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1243,8 +1241,12 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data45.port === undefined){
-const err103 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+}
+if(data44.memoryMiB !== undefined){
+let data46 = data44.memoryMiB;
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 0 || isNaN(data46)){
+const err103 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1253,8 +1255,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data45.path === undefined){
-const err104 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+else {
+const err104 = {instancePath:instancePath+"/services/" + i0+"/resources/memoryMiB",schemaPath:"#/properties/services/items/properties/resources/properties/memoryMiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1263,9 +1266,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key10 in data45){
-if(!(((key10 === "type") || (key10 === "port")) || (key10 === "path"))){
-const err105 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+if(data44.basis !== undefined){
+if(typeof data44.basis !== "string"){
+const err105 = {instancePath:instancePath+"/services/" + i0+"/resources/basis",schemaPath:"#/properties/services/items/properties/resources/properties/basis/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1275,9 +1279,9 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data45.type !== undefined){
-if("http" !== data45.type){
-const err106 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "http"},message:"must be equal to constant"};
+}
+else {
+const err106 = {instancePath:instancePath+"/services/" + i0+"/resources",schemaPath:"#/properties/services/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1287,10 +1291,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data45.port !== undefined){
-let data47 = data45.port;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err107 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7.workingDir !== undefined){
+let data48 = data7.workingDir;
+if(typeof data48 === "string"){
+if(!pattern2.test(data48)){
+const err107 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1299,9 +1304,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 65535 || isNaN(data47)){
-const err108 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+else {
+const err108 = {instancePath:instancePath+"/services/" + i0+"/workingDir",schemaPath:"#/properties/services/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1310,8 +1315,16 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data47 < 0 || isNaN(data47)){
-const err109 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data7.healthcheck !== undefined){
+let data49 = data7.healthcheck;
+const _errs109 = errors;
+let valid28 = false;
+let passing0 = null;
+const _errs110 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.type === undefined){
+const err109 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1320,11 +1333,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-}
-if(data45.path !== undefined){
-if(typeof data45.path !== "string"){
-const err110 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/path",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data49.port === undefined){
+const err110 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1333,10 +1343,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data49.path === undefined){
+const err111 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1345,15 +1353,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-var _valid0 = _errs102 === errors;
-if(_valid0){
-valid24 = true;
-passing0 = 0;
-}
-const _errs110 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.type === undefined){
-const err112 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+for(const key10 in data49){
+if(!(((key10 === "type") || (key10 === "port")) || (key10 === "path"))){
+const err112 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1362,8 +1364,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data45.port === undefined){
-const err113 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+}
+if(data49.type !== undefined){
+if("http" !== data49.type){
+const err113 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "http"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1372,9 +1376,11 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key11 in data45){
-if(!((key11 === "type") || (key11 === "port"))){
-const err114 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+if(data49.port !== undefined){
+let data51 = data49.port;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err114 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1383,10 +1389,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data45.type !== undefined){
-if("tcp" !== data45.type){
-const err115 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "tcp"},message:"must be equal to constant"};
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 > 65535 || isNaN(data51)){
+const err115 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1395,11 +1400,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data45.port !== undefined){
-let data50 = data45.port;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err116 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data51 < 0 || isNaN(data51)){
+const err116 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1408,9 +1410,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 65535 || isNaN(data50)){
-const err117 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+}
+if(data49.path !== undefined){
+if(typeof data49.path !== "string"){
+const err117 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/path",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1419,8 +1423,10 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data50 < 0 || isNaN(data50)){
-const err118 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1429,11 +1435,15 @@ vErrors.push(err118);
 }
 errors++;
 }
+var _valid0 = _errs110 === errors;
+if(_valid0){
+valid28 = true;
+passing0 = 0;
 }
-}
-}
-else {
-const err119 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs118 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.type === undefined){
+const err119 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1442,20 +1452,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-var _valid0 = _errs110 === errors;
-if(_valid0 && valid24){
-valid24 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid24 = true;
-passing0 = 1;
-}
-const _errs116 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.type === undefined){
-const err120 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data49.port === undefined){
+const err120 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1464,8 +1462,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data45.command === undefined){
-const err121 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+for(const key11 in data49){
+if(!((key11 === "type") || (key11 === "port"))){
+const err121 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1474,9 +1473,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-for(const key12 in data45){
-if(!((key12 === "type") || (key12 === "command"))){
-const err122 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data49.type !== undefined){
+if("tcp" !== data49.type){
+const err122 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "tcp"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1486,9 +1486,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data45.type !== undefined){
-if("command" !== data45.type){
-const err123 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "command"},message:"must be equal to constant"};
+if(data49.port !== undefined){
+let data54 = data49.port;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err123 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1497,12 +1498,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data45.command !== undefined){
-let data52 = data45.command;
-if(Array.isArray(data52)){
-if(data52.length < 1){
-const err124 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 65535 || isNaN(data54)){
+const err124 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1511,10 +1509,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-const len7 = data52.length;
-for(let i7=0; i7<len7; i7++){
-if(typeof data52[i7] !== "string"){
-const err125 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command/" + i7,schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54 < 0 || isNaN(data54)){
+const err125 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/port",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1525,8 +1521,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err126 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err126 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1535,10 +1532,20 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
+var _valid0 = _errs118 === errors;
+if(_valid0 && valid28){
+valid28 = false;
+passing0 = [passing0, 1];
 }
 else {
-const err127 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_valid0){
+valid28 = true;
+passing0 = 1;
+}
+const _errs124 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.type === undefined){
+const err127 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1547,20 +1554,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid0 = _errs116 === errors;
-if(_valid0 && valid24){
-valid24 = false;
-passing0 = [passing0, 2];
-}
-else {
-if(_valid0){
-valid24 = true;
-passing0 = 2;
-}
-}
-}
-if(!valid24){
-const err128 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data49.command === undefined){
+const err128 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1569,21 +1564,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-else {
-errors = _errs101;
-if(vErrors !== null){
-if(_errs101){
-vErrors.length = _errs101;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data7.schedule !== undefined){
-if(typeof data7.schedule !== "string"){
-const err129 = {instancePath:instancePath+"/services/" + i0+"/schedule",schemaPath:"#/properties/services/items/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key12 in data49){
+if(!((key12 === "type") || (key12 === "command"))){
+const err129 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1593,9 +1576,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data7.template !== undefined){
-if(typeof data7.template !== "string"){
-const err130 = {instancePath:instancePath+"/services/" + i0+"/template",schemaPath:"#/properties/services/items/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data49.type !== undefined){
+if("command" !== data49.type){
+const err130 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/type",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "command"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1605,9 +1588,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data49.command !== undefined){
+let data56 = data49.command;
+if(Array.isArray(data56)){
+if(data56.length < 1){
+const err131 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1616,10 +1601,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len9 = data56.length;
+for(let i9=0; i9<len9; i9++){
+if(typeof data56[i9] !== "string"){
+const err132 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command/" + i9,schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1629,15 +1614,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data.excluded !== undefined){
-let data56 = data.excluded;
-if(Array.isArray(data56)){
-const len8 = data56.length;
-for(let i8=0; i8<len8; i8++){
-let data57 = data56[i8];
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.name === undefined){
-const err133 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err133 = {instancePath:instancePath+"/services/" + i0+"/healthcheck/command",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1646,8 +1625,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data57.rule === undefined){
-const err134 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1656,8 +1637,20 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data57.reason === undefined){
-const err135 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+var _valid0 = _errs124 === errors;
+if(_valid0 && valid28){
+valid28 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid28 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid28){
+const err135 = {instancePath:instancePath+"/services/" + i0+"/healthcheck",schemaPath:"#/properties/services/items/properties/healthcheck/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1666,9 +1659,21 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key13 in data57){
-if(!(((key13 === "name") || (key13 === "rule")) || (key13 === "reason"))){
-const err136 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+else {
+errors = _errs109;
+if(vErrors !== null){
+if(_errs109){
+vErrors.length = _errs109;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data7.schedule !== undefined){
+if(typeof data7.schedule !== "string"){
+const err136 = {instancePath:instancePath+"/services/" + i0+"/schedule",schemaPath:"#/properties/services/items/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1678,9 +1683,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data57.name !== undefined){
-if(typeof data57.name !== "string"){
-const err137 = {instancePath:instancePath+"/excluded/" + i8+"/name",schemaPath:"#/properties/excluded/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.template !== undefined){
+if(typeof data7.template !== "string"){
+const err137 = {instancePath:instancePath+"/services/" + i0+"/template",schemaPath:"#/properties/services/items/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1690,9 +1695,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data57.rule !== undefined){
-if(typeof data57.rule !== "string"){
-const err138 = {instancePath:instancePath+"/excluded/" + i8+"/rule",schemaPath:"#/properties/excluded/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err138 = {instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1702,9 +1707,9 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data57.reason !== undefined){
-if(typeof data57.reason !== "string"){
-const err139 = {instancePath:instancePath+"/excluded/" + i8+"/reason",schemaPath:"#/properties/excluded/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err139 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1714,9 +1719,15 @@ vErrors.push(err139);
 errors++;
 }
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/excluded/" + i8,schemaPath:"#/properties/excluded/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.excluded !== undefined){
+let data60 = data.excluded;
+if(Array.isArray(data60)){
+const len10 = data60.length;
+for(let i10=0; i10<len10; i10++){
+let data61 = data60[i10];
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.name === undefined){
+const err140 = {instancePath:instancePath+"/excluded/" + i10,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1725,10 +1736,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-}
-else {
-const err141 = {instancePath:instancePath+"/excluded",schemaPath:"#/properties/excluded/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data61.rule === undefined){
+const err141 = {instancePath:instancePath+"/excluded/" + i10,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1737,16 +1746,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data.unresolved !== undefined){
-let data61 = data.unresolved;
-if(Array.isArray(data61)){
-const len9 = data61.length;
-for(let i9=0; i9<len9; i9++){
-let data62 = data61[i9];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.service === undefined){
-const err142 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data61.reason === undefined){
+const err142 = {instancePath:instancePath+"/excluded/" + i10,schemaPath:"#/properties/excluded/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1755,8 +1756,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data62.question === undefined){
-const err143 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "question"},message:"must have required property '"+"question"+"'"};
+for(const key13 in data61){
+if(!(((key13 === "name") || (key13 === "rule")) || (key13 === "reason"))){
+const err143 = {instancePath:instancePath+"/excluded/" + i10,schemaPath:"#/properties/excluded/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1765,9 +1767,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-for(const key14 in data62){
-if(!((key14 === "service") || (key14 === "question"))){
-const err144 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+}
+if(data61.name !== undefined){
+if(typeof data61.name !== "string"){
+const err144 = {instancePath:instancePath+"/excluded/" + i10+"/name",schemaPath:"#/properties/excluded/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1777,9 +1780,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data62.service !== undefined){
-if(typeof data62.service !== "string"){
-const err145 = {instancePath:instancePath+"/unresolved/" + i9+"/service",schemaPath:"#/properties/unresolved/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data61.rule !== undefined){
+if(typeof data61.rule !== "string"){
+const err145 = {instancePath:instancePath+"/excluded/" + i10+"/rule",schemaPath:"#/properties/excluded/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1789,9 +1792,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data62.question !== undefined){
-if(typeof data62.question !== "string"){
-const err146 = {instancePath:instancePath+"/unresolved/" + i9+"/question",schemaPath:"#/properties/unresolved/items/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data61.reason !== undefined){
+if(typeof data61.reason !== "string"){
+const err146 = {instancePath:instancePath+"/excluded/" + i10+"/reason",schemaPath:"#/properties/excluded/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1803,7 +1806,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/unresolved/" + i9,schemaPath:"#/properties/unresolved/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err147 = {instancePath:instancePath+"/excluded/" + i10,schemaPath:"#/properties/excluded/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1815,7 +1818,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/unresolved",schemaPath:"#/properties/unresolved/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err148 = {instancePath:instancePath+"/excluded",schemaPath:"#/properties/excluded/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1825,15 +1828,15 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data.decisions !== undefined){
-let data65 = data.decisions;
+if(data.unresolved !== undefined){
+let data65 = data.unresolved;
 if(Array.isArray(data65)){
-const len10 = data65.length;
-for(let i10=0; i10<len10; i10++){
-let data66 = data65[i10];
+const len11 = data65.length;
+for(let i11=0; i11<len11; i11++){
+let data66 = data65[i11];
 if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 if(data66.service === undefined){
-const err149 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+const err149 = {instancePath:instancePath+"/unresolved/" + i11,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1842,8 +1845,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data66.field === undefined){
-const err150 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
+if(data66.question === undefined){
+const err150 = {instancePath:instancePath+"/unresolved/" + i11,schemaPath:"#/properties/unresolved/items/required",keyword:"required",params:{missingProperty: "question"},message:"must have required property '"+"question"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1852,8 +1855,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data66.decision === undefined){
-const err151 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};
+for(const key14 in data66){
+if(!((key14 === "service") || (key14 === "question"))){
+const err151 = {instancePath:instancePath+"/unresolved/" + i11,schemaPath:"#/properties/unresolved/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1862,8 +1866,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data66.because === undefined){
-const err152 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "because"},message:"must have required property '"+"because"+"'"};
+}
+if(data66.service !== undefined){
+if(typeof data66.service !== "string"){
+const err152 = {instancePath:instancePath+"/unresolved/" + i11+"/service",schemaPath:"#/properties/unresolved/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1872,9 +1878,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-for(const key15 in data66){
-if(!((((key15 === "service") || (key15 === "field")) || (key15 === "decision")) || (key15 === "because"))){
-const err153 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(data66.question !== undefined){
+if(typeof data66.question !== "string"){
+const err153 = {instancePath:instancePath+"/unresolved/" + i11+"/question",schemaPath:"#/properties/unresolved/items/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1884,9 +1891,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data66.service !== undefined){
-if(typeof data66.service !== "string"){
-const err154 = {instancePath:instancePath+"/decisions/" + i10+"/service",schemaPath:"#/properties/decisions/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err154 = {instancePath:instancePath+"/unresolved/" + i11,schemaPath:"#/properties/unresolved/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1896,9 +1903,9 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data66.field !== undefined){
-if(typeof data66.field !== "string"){
-const err155 = {instancePath:instancePath+"/decisions/" + i10+"/field",schemaPath:"#/properties/decisions/items/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err155 = {instancePath:instancePath+"/unresolved",schemaPath:"#/properties/unresolved/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1908,9 +1915,15 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data66.decision !== undefined){
-if(typeof data66.decision !== "string"){
-const err156 = {instancePath:instancePath+"/decisions/" + i10+"/decision",schemaPath:"#/properties/decisions/items/properties/decision/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.decisions !== undefined){
+let data69 = data.decisions;
+if(Array.isArray(data69)){
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+let data70 = data69[i12];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.service === undefined){
+const err156 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1919,10 +1932,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data66.because !== undefined){
-if(typeof data66.because !== "string"){
-const err157 = {instancePath:instancePath+"/decisions/" + i10+"/because",schemaPath:"#/properties/decisions/items/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data70.field === undefined){
+const err157 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1931,10 +1942,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-else {
-const err158 = {instancePath:instancePath+"/decisions/" + i10,schemaPath:"#/properties/decisions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data70.decision === undefined){
+const err158 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1943,10 +1952,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/decisions",schemaPath:"#/properties/decisions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data70.because === undefined){
+const err159 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/required",keyword:"required",params:{missingProperty: "because"},message:"must have required property '"+"because"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1955,15 +1962,98 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-}
-else {
-const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key15 in data70){
+if(!((((key15 === "service") || (key15 === "field")) || (key15 === "decision")) || (key15 === "because"))){
+const err160 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err160];
 }
 else {
 vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data70.service !== undefined){
+if(typeof data70.service !== "string"){
+const err161 = {instancePath:instancePath+"/decisions/" + i12+"/service",schemaPath:"#/properties/decisions/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data70.field !== undefined){
+if(typeof data70.field !== "string"){
+const err162 = {instancePath:instancePath+"/decisions/" + i12+"/field",schemaPath:"#/properties/decisions/items/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data70.decision !== undefined){
+if(typeof data70.decision !== "string"){
+const err163 = {instancePath:instancePath+"/decisions/" + i12+"/decision",schemaPath:"#/properties/decisions/items/properties/decision/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data70.because !== undefined){
+if(typeof data70.because !== "string"){
+const err164 = {instancePath:instancePath+"/decisions/" + i12+"/because",schemaPath:"#/properties/decisions/items/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/decisions/" + i12,schemaPath:"#/properties/decisions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/decisions",schemaPath:"#/properties/decisions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
 }
 errors++;
 }
