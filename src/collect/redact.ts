@@ -10,7 +10,13 @@ const SECRET_WORDS = /pass|secret|token|key|credential|private|salt|pwd/
 const NOT_SECRET = new Set(['pwd', 'oldpwd'])
 // Names that describe a secret without holding one: ephemeralDHKeySize, SSL_KEY_FILE, DB_PASSWORD_FILE.
 const DESCRIBES_SECRET = /(size|length|len|bits|file|path|dir|type|algorithm|store)$/
-const JSON_MEMBER = /"([A-Za-z0-9_.-]+)"[ \t]*:[ \t]*"[^"]*"/g
+// "name": "v", 'name': 'v', 'name' => 'v': JSON, Python dicts, PHP and Ruby hashes.
+const JSON_MEMBER = /["']([A-Za-z0-9_.-]+)["'][ \t]*(?::|=>)[ \t]*(?:"[^"]*"|'[^']*')/g
+// `requirepass value` (redis.conf, and the like): a directive at the start of a line, then its value.
+const DIRECTIVE = /^([ \t]*)([A-Za-z][A-Za-z0-9_.-]*)([ \t]+)(.*)$/
+const NOT_A_VALUE = /^(?:[=:/.-]|(?:yes|no|on|off|true|false|[0-9]+[A-Za-z]?|""|'')[ \t]*$)/i
+// Narrower than SECRET_WORDS: "key" starts too many plain directives (notify-keyspace-events Ex).
+const DIRECTIVE_SECRET = /pass|secret|token|credential|auth$/
 const URL_CREDENTIALS = /:\/\/([^:/@ \t"]*):[^@/ \t"]+@/g
 // The lookbehinds start a match only where awk's leftmost match can start (the first candidate in
 // a run of name characters), so the result is the same and a long hostile run costs linear time
@@ -27,9 +33,19 @@ export function isSecretName(name: string): boolean {
   return !NOT_SECRET.has(n) && !DESCRIBES_SECRET.test(n) && SECRET_WORDS.test(n)
 }
 
+function isDirectiveSecret(name: string): boolean {
+  const n = name.toLowerCase()
+  return !DESCRIBES_SECRET.test(n) && DIRECTIVE_SECRET.test(n)
+}
+
 /** JSON members with secret names, credentials in URLs and well-known token shapes, anywhere. */
 export function redactShapes(value: string): string {
-  let out = value.replace(JSON_MEMBER, (m, name: string) => (isSecretName(name) ? `${m.slice(0, m.indexOf(':') + 1)} "${REDACTED}"` : m))
+  let out = value.replace(JSON_MEMBER, (m, name: string) => {
+    if (!isSecretName(name)) return m
+    const sep = /:|=>/.exec(m.slice(name.length + 2))!
+    const quote = m.slice(-1)
+    return `${m.slice(0, name.length + 2 + sep.index + sep[0].length)} ${quote}${REDACTED}${quote}`
+  })
   out = out.replace(URL_CREDENTIALS, `://$1:${REDACTED}@`)
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED)
   return out
@@ -70,6 +86,10 @@ export function redactEnv(env: Record<string, string>): Record<string, string> {
  */
 export function redactLine(line: string): string {
   if (line.includes('PRIVATE KEY')) return REDACTED
+  const directive = DIRECTIVE.exec(line)
+  if (directive && directive[4] !== '' && !NOT_A_VALUE.test(directive[4]!) && isDirectiveSecret(directive[2]!)) {
+    return `${directive[1]}${directive[2]}${directive[3]}${REDACTED}`
+  }
   const assignment = /(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/g
   let out = ''
   let rest = line

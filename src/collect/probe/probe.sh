@@ -37,12 +37,15 @@ function secretname(n) {
   if (n ~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/) return 0
   return n ~ /pass|secret|token|key|credential|private|salt|pwd/
 }
-function shapes(s,   out, m, c) {
+function shapes(s,   out, m, c, st, ln, e, q) {
   out = ""
-  while (match(s, /"[A-Za-z0-9_.-]+"[ \t]*:[ \t]*"[^"]*"/)) {
-    m = substr(s, RSTART, RLENGTH); c = index(substr(m, 2), "\"")
-    if (secretname(substr(m, 2, c - 1))) m = substr(m, 1, index(m, ":")) " \"<redacted>\""
-    out = out substr(s, 1, RSTART - 1) m; s = substr(s, RSTART + RLENGTH)
+  while (match(s, /["\047][A-Za-z0-9_.-]+["\047][ \t]*(:|=>)[ \t]*("[^"]*"|\047[^\047]*\047)/)) {
+    st = RSTART; ln = RLENGTH; m = substr(s, st, ln); c = match(substr(m, 2), /["\047]/)
+    if (secretname(substr(m, 2, c - 1))) {
+      match(substr(m, c + 2), /(:|=>)/); e = c + RSTART + RLENGTH; q = substr(m, ln, 1)
+      m = substr(m, 1, e) " " q "<redacted>" q
+    }
+    out = out substr(s, 1, st - 1) m; s = substr(s, st + ln)
   }
   s = out s; out = ""
   while (match(s, /:\/\/[^:\057@ \t"]*:[^@\057 \t"]+@/)) {
@@ -84,6 +87,14 @@ function quoted(r,   q, e) {
 # closing quote, to the end of the line when the name starts it, or else to the next blank.
 function textline(s,   out, pre, sep, rest, name, v, bq, start, c) {
   if (s ~ /PRIVATE KEY/) return "<redacted>"
+  # `requirepass value`: a directive starting the line, then its value (not =, :, a path, a flag,
+  # a boolean or a number). Narrower names than secretname: "key" starts too many plain directives.
+  if (match(s, /^[ \t]*[A-Za-z][A-Za-z0-9_.-]*[ \t]+/)) {
+    pre = substr(s, 1, RLENGTH); v = substr(s, RLENGTH + 1); name = pre; gsub(/[ \t]/, "", name)
+    name = tolower(name)
+    if (v != "" && v !~ /^[=:\057.-]/ && tolower(v) !~ /^(yes|no|on|off|true|false|[0-9]+[a-z]?|""|\047\047)[ \t]*$/ &&
+      name !~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/ && name ~ /pass|secret|token|credential|auth$/) return pre "<redacted>"
+  }
   out = ""
   while (match(s, /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/)) {
     pre = substr(s, 1, RSTART - 1); sep = substr(s, RSTART, RLENGTH); rest = substr(s, RSTART + RLENGTH)

@@ -21,6 +21,15 @@ interface LineCase {
 const LINE_CASES: LineCase[] = [
   // A dash inside a word starts no flag (redis.conf directives); a real flag after one still counts.
   {input: 'notify-keyspace-events ""', expected: 'notify-keyspace-events ""', secrets: []},
+  {input: 'notify-keyspace-events Ex', expected: 'notify-keyspace-events Ex', secrets: []},
+  // Directives with their value after a blank (redis.conf and the like).
+  {input: 'requirepass pw-r3d1s', expected: `requirepass ${R}`, secrets: ['pw-r3d1s']},
+  {input: '  masterauth "two words"', expected: `  masterauth ${R}`, secrets: ['two', 'words']},
+  {input: 'PasswordAuthentication no', expected: 'PasswordAuthentication no', secrets: []},
+  {input: 'requirepass /run/secrets/redis', expected: 'requirepass /run/secrets/redis', secrets: []},
+  // Quoted keys: Python dicts, PHP and Ruby hashes.
+  {input: "DATABASES = {'PASSWORD': 'pw-d1ct'}", expected: `DATABASES = {'PASSWORD': '${R}'}`, secrets: ['pw-d1ct']},
+  {input: "'db_pass' => \"pw-ph9\",", expected: `'db_pass' => "${R}",`, secrets: ['pw-ph9']},
   {input: 'tracking-table-max-keys 1000000', expected: 'tracking-table-max-keys 1000000', secrets: []},
   {input: 'run-x --password pw-z9 more-key v', expected: `run-x --password ${R} more-key v`, secrets: ['pw-z9']},
   {input: 'db_password = s3cr3t', expected: `db_password = ${R}`, secrets: ['s3cr3t']},
