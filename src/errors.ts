@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'SSH_FAILED'
   | 'PROBE_FAILED'
   | 'PROBE_TIMEOUT'
+  | 'FETCH_FAILED'
   | 'SNAPSHOT_INVALID'
   | 'FACTS_INVALID'
   | 'WORKSPACE_INVALID'
@@ -20,6 +21,9 @@ export type ErrorCode =
   | 'PLAN_INVALID'
   | 'CONFIG_INVALID'
   | 'INVENTORY_INVALID'
+  | 'ENGINE_MISSING'
+  | 'TEMPLATE_INVALID'
+  | 'GENERATE_FAILED'
 
 export class HoistError extends Error {
   readonly code: ErrorCode

@@ -2,9 +2,11 @@ import os from 'node:os'
 import {join} from 'node:path'
 import type {Client as SshClient} from 'ssh2'
 import {HoistError} from '../../errors.js'
+import type {FileSource} from '../fetch/source.js'
 import type {SshPrompter} from './ssh-auth.js'
 import {DEFAULT_CONNECT_TIMEOUT_MS, endClient, forward, openConnection, type ConnectSettings} from './ssh-connection.js'
-import {execOverSsh} from './ssh-exec.js'
+import {execOverSsh, type ConnectionWatch} from './ssh-exec.js'
+import {openSftpSource} from './ssh-sftp.js'
 import type {HopScope, HostKeyOutcome} from './ssh-hostkey.js'
 import type {SshTarget} from './target.js'
 import type {Transport} from './transport.js'
@@ -39,6 +41,8 @@ export interface SshTransport extends Transport {
   readonly hostKey: HostKeyOutcome
   /** Things worth telling the user that did not stop the connection. */
   readonly notes: readonly string[]
+  /** The host's files, read-only over SFTP on this connection (collect/fetch). */
+  openFiles(): Promise<FileSource>
 }
 
 export async function connectSsh(target: SshTarget, options: SshConnectOptions = {}): Promise<SshTransport> {
@@ -93,19 +97,20 @@ function makeTransport(target: SshTarget, clients: SshClient[], hostKey: HostKey
       : new HoistError('SSH_FAILED', `The connection to ${target.label} was lost${lastError ? ` (${lastError})` : ''}.`, 'Check the host and the network (a reboot, an sshd restart, a firewall idle timeout), then scan again.', {host: target.label})
     for (const watcher of [...watchers]) watcher(lost)
   })
+  const connection: ConnectionWatch = {
+    lost: () => lost,
+    watch: (onLost) => {
+      watchers.add(onLost)
+      return () => watchers.delete(onLost)
+    },
+  }
   return {
     kind: 'ssh',
     label: target.label,
     hostKey,
     notes,
-    exec: (command, execOptions) =>
-      execOverSsh(client, target.label, command, execOptions, {
-        lost: () => lost,
-        watch: (onLost) => {
-          watchers.add(onLost)
-          return () => watchers.delete(onLost)
-        },
-      }),
+    exec: (command, execOptions) => execOverSsh(client, target.label, command, execOptions, connection),
+    openFiles: () => openSftpSource(client, target.label, connection),
     close: async () => {
       closing = true
       for (const each of [...clients].reverse()) await endClient(each)
