@@ -2,7 +2,10 @@ import {fetchPaths} from './collect/fetch/fetch.js'
 import type {HostExec, Opened} from './collect/fetch/open.js'
 import type {FetchCaps} from './collect/fetch/report.js'
 import {isHoistError} from './errors.js'
+import {renderCompose, serialiseCompose} from './render/compose/compose.js'
 import {generateHost} from './render/host.js'
+import {renderKubernetes, serialiseKubernetes} from './render/kubernetes/kubernetes.js'
+import {renderLinuxkit, serialiseLinuxkit} from './render/linuxkit/linuxkit.js'
 import type {Artifacts} from './types/artifacts.js'
 import type {HostFacts} from './types/facts.js'
 import type {Plan} from './types/plan.js'
@@ -10,10 +13,14 @@ import {questionArgv, questionFor, readAnswer, shellLine} from './verify/answers
 import {contextSink} from './workspace/context.js'
 import {loadFacts} from './workspace/hosts.js'
 import {loadPlan} from './workspace/plan-file.js'
-import {resetServiceDir, serviceDir, writeArtifacts, writeFetchReport, writeServiceFiles} from './workspace/services.js'
+import {resetServiceDir, serviceDir, writeArtifacts, writeFetchReport, writeHostFile, writeServiceFiles} from './workspace/services.js'
+
+export type Target = 'compose' | 'linuxkit' | 'k8s'
 
 export interface GenerateOptions {
   caps: Partial<FetchCaps>
+  /** compose.yaml and linuxkit.yml are always written; k8s adds kubernetes.yaml. */
+  targets: Target[]
   open(facts: HostFacts): Promise<Opened>
   say(line: string): void
 }
@@ -24,6 +31,8 @@ export interface HostGenerated {
   skipped: {service: string; reason: string}[]
   findings: {service: string; rule: string; line: number; message: string}[]
   source: string
+  /** Host-level files written: compose.yaml, linuxkit.yml, kubernetes.yaml. */
+  substrate: string[]
 }
 
 /**
@@ -38,10 +47,10 @@ export async function generateForHost(out: string, host: string, options: Genera
   try {
     const outcome = await generateHost(plan, facts, {
       reset: (service) => resetServiceDir(serviceDir(out, host, service)),
-      async fetch(service, requests) {
+      async fetch(service, requests, exclude) {
         const o = await source()
         if (!o.source) return undefined
-        return fetchPaths(o.source, requests, contextSink(serviceDir(out, host, service)), options.caps)
+        return fetchPaths(o.source, requests, contextSink(serviceDir(out, host, service)), {...options.caps, exclude})
       },
       async write(service, files, report) {
         const dir = serviceDir(out, host, service)
@@ -51,6 +60,14 @@ export async function generateForHost(out: string, host: string, options: Genera
     })
     if (opened && 'exec' in opened && opened.exec) await recordOriginals(plan, outcome.artifacts, opened.exec, opened.user)
     await writeArtifacts(out, outcome.artifacts)
+    const substrate: string[] = []
+    const write = async (name: string, content: string) => {
+      await writeHostFile(out, host, name, content)
+      substrate.push(name)
+    }
+    await write('compose.yaml', serialiseCompose(renderCompose(outcome.artifacts, plan, facts), outcome.artifacts))
+    await write('linuxkit.yml', serialiseLinuxkit(renderLinuxkit(outcome.artifacts, plan, facts), outcome.artifacts))
+    if (options.targets.includes('k8s')) await write('kubernetes.yaml', serialiseKubernetes(renderKubernetes(outcome.artifacts, plan), outcome.artifacts))
     const result: HostGenerated = {
       host,
       services: outcome.artifacts.services.map((s) => {
@@ -60,6 +77,7 @@ export async function generateForHost(out: string, host: string, options: Genera
       skipped: outcome.artifacts.skipped,
       findings: outcome.findings.map((f) => ({service: f.service, ...f.finding})),
       source: opened ? ('how' in opened ? opened.how : `none: ${opened.why}`) : 'not needed',
+      substrate,
     }
     report(result, options.say)
     return result
@@ -104,6 +122,7 @@ function report(result: HostGenerated, say: (line: string) => void): void {
     ].filter(Boolean)
     say(`  ✓ ${s.name} → ${s.context}/Dockerfile (${notes.join('; ')})`)
   }
+  if (result.substrate.length > 0) say(`  → ${result.substrate.map((f) => `hosts/${result.host}/${f}`).join(', ')}`)
   for (const s of result.skipped) say(`  ✗ ${s.service}: not generated — ${s.reason}`)
   for (const f of result.findings) say(`  ! ${f.service}: Dockerfile line ${f.line}: [${f.rule}] ${f.message}`)
 }

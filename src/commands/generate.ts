@@ -3,7 +3,7 @@ import {HoistCommand, parseDuration} from '../base-command.js'
 import {openHostFiles} from '../collect/fetch/open.js'
 import {DEFAULT_FETCH_CAPS} from '../collect/fetch/report.js'
 import {HoistError} from '../errors.js'
-import {generateForHost, type HostGenerated} from '../generate.js'
+import {generateForHost, type HostGenerated, type Target} from '../generate.js'
 import {scannedHosts} from '../workspace/hosts.js'
 
 export default class GenerateCommand extends HoistCommand {
@@ -17,12 +17,18 @@ Paths named inside the copied files (a config under /etc read by the application
 copied too. Then writes, per service, hosts/<host>/services/<service>/: Dockerfile (each instruction
 traced to the plan field behind it), .dockerignore, rootfs/ (the copied files), context.json (what
 was copied, skipped, capped, redacted), migrate.sh (the data-migration step for cut-over), and
-hosts/<host>/artifacts.json. A service that cannot be lifted faithfully is skipped, with the reason.`
+hosts/<host>/artifacts.json. A service that cannot be lifted faithfully is skipped, with the reason.
+
+Per host it also writes compose.yaml (the services together, secrets from your environment at
+\`up\` time) and linuxkit.yml (a minimal immutable substrate: a disk per data path, each service a
+container with only the capabilities it needs, restarted when it crashes); --target k8s adds
+kubernetes.yaml (Deployments or StatefulSets, Services, PersistentVolumeClaims, CronJobs).`
 
   static override examples = [
     '<%= config.bin %> generate',
     '<%= config.bin %> generate --host web01 --identity ~/.ssh/consultant',
     '<%= config.bin %> generate --host air-gapped-01 --files ./air-gapped-01-files',
+    '<%= config.bin %> generate --target k8s',
   ]
 
   static override flags = {
@@ -32,6 +38,7 @@ hosts/<host>/artifacts.json. A service that cannot be lifted faithfully is skipp
     'known-hosts': Flags.string({description: 'known_hosts file to check host keys against.'}),
     'ssh-config': Flags.string({description: 'ssh_config file to resolve aliases with (default ~/.ssh/config).'}),
     'connect-timeout': Flags.string({description: 'Connect and handshake time limit.', default: '20s'}),
+    target: Flags.string({description: 'Also write manifests for this target: k8s (kubernetes.yaml). compose.yaml and linuxkit.yml are always written.', options: ['k8s'], multiple: true}),
     'max-file-size': Flags.integer({description: 'Largest file copied, in MiB (larger ones are listed in context.json).', default: DEFAULT_FETCH_CAPS.maxFileBytes / 2 ** 20, min: 1}),
     'max-context-size': Flags.integer({description: 'Most bytes copied per service, in MiB.', default: DEFAULT_FETCH_CAPS.maxTotalBytes / 2 ** 20, min: 1}),
   }
@@ -44,6 +51,7 @@ hosts/<host>/artifacts.json. A service that cannot be lifted faithfully is skipp
     const results: HostGenerated[] = []
     for (const host of hosts) {
       const result = await generateForHost(flags.out, host, {
+        targets: (flags.target ?? []) as Target[],
         caps: {maxFileBytes: flags['max-file-size'] * 2 ** 20, maxTotalBytes: flags['max-context-size'] * 2 ** 20},
         open: (facts) => openHostFiles(facts, {
           filesDir: flags.files,

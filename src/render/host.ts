@@ -8,7 +8,7 @@ import {cannotLift, renderService, type ContextFile} from './service.js'
 /** The I/O a host's generation needs, given by the command: the stage itself stays pure. */
 export interface HostIo {
   /** Copies the requested paths into the service's build context; undefined when no source is open. */
-  fetch(service: string, requests: FetchRequest[]): Promise<FetchReport | undefined>
+  fetch(service: string, requests: FetchRequest[], exclude: string[]): Promise<FetchReport | undefined>
   write(service: string, files: ContextFile[], report: FetchReport | undefined): Promise<void>
   /** Called before fetching, so a stale context from an earlier run is gone. */
   reset(service: string): Promise<void>
@@ -45,7 +45,7 @@ export async function generateHost(plan: Plan, facts: HostFacts, io: HostIo, now
     }
     await io.reset(service.name)
     const requests = fetchRequests(service)
-    const report = requests.length > 0 ? await io.fetch(service.name, requests) : undefined
+    const report = requests.length > 0 ? await io.fetch(service.name, requests, service.volumes.map((v) => v.path)) : undefined
     if (requests.length > 0 && !report) {
       artifacts.skipped.push({service: service.name, reason: `its files (${requests.map((r) => r.path).join(', ')}) could not be fetched: no source for this host`})
       continue

@@ -41,6 +41,11 @@ async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedI
   }
   const entry: Discovered = {path, type: stat.type, namedIn, copied: false}
   run.report.discovered.push(entry)
+  const volume = run.caps.exclude.find((each) => isWithin(path, each) || isWithin(each, path))
+  if (volume !== undefined) {
+    entry.reason = `holds the data volume ${volume}: its data moves with migrate.sh, not in the image`
+    return
+  }
   const root = run.roots.find((each) => isWithin(path, each))
   if (root !== undefined) {
     entry.copied = true

@@ -30,6 +30,8 @@ export interface FetchCaps {
    */
   maxDiscoveredDirFiles: number
   maxDiscoveredDirBytes: number
+  /** Never copied when only discovered: the service's data volumes (their data moves with migrate.sh). */
+  exclude: string[]
 }
 
 const MiB = 1024 * 1024
@@ -44,6 +46,7 @@ export const DEFAULT_FETCH_CAPS: FetchCaps = {
   maxDiscovered: 500,
   maxDiscoveredDirFiles: 500,
   maxDiscoveredDirBytes: 16 * MiB,
+  exclude: [],
 }
 
 export type CapName = 'maxFileBytes' | 'maxTotalBytes' | 'maxFiles' | 'maxDepth' | 'maxDiscovered' | 'maxDiscoveredDirFiles' | 'maxDiscoveredDirBytes'

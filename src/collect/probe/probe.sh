@@ -37,15 +37,15 @@ function secretname(n) {
   if (n ~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/) return 0
   return n ~ /pass|secret|token|key|credential|private|salt|pwd/
 }
-function shapes(s,   out, m, c, st, ln, e, q) {
+function shapes(s,   out, m, c, st, len, e, q) {
   out = ""
   while (match(s, /["\047][A-Za-z0-9_.-]+["\047][ \t]*(:|=>)[ \t]*("[^"]*"|\047[^\047]*\047)/)) {
-    st = RSTART; ln = RLENGTH; m = substr(s, st, ln); c = match(substr(m, 2), /["\047]/)
+    st = RSTART; len = RLENGTH; m = substr(s, st, len); c = match(substr(m, 2), /["\047]/)
     if (secretname(substr(m, 2, c - 1))) {
-      match(substr(m, c + 2), /(:|=>)/); e = c + RSTART + RLENGTH; q = substr(m, ln, 1)
+      match(substr(m, c + 2), /(:|=>)/); e = c + RSTART + RLENGTH; q = substr(m, len, 1)
       m = substr(m, 1, e) " " q "<redacted>" q
     }
-    out = out substr(s, 1, st - 1) m; s = substr(s, st + ln)
+    out = out substr(s, 1, st - 1) m; s = substr(s, st + len)
   }
   s = out s; out = ""
   while (match(s, /:\/\/[^:\057@ \t"]*:[^@\057 \t"]+@/)) {

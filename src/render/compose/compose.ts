@@ -12,7 +12,7 @@ import {
   memoryLimitMiB,
   memoryRequestMiB,
   runAs,
-} from './runtime.js'
+} from '../runtime.js'
 import type {ComposeFile, ComposeHealthcheck, ComposePort, ComposeService, DependencyCondition} from './types.js'
 
 /** Label holding the cron schedule of a batch service: compose has no scheduler to give it to. */

@@ -1,7 +1,7 @@
 import {Document} from 'yaml'
 import type {Artifacts, GeneratedService} from '../../types/artifacts.js'
 import type {Plan} from '../../types/plan.js'
-import {dataPaths, isScheduled, type DataPath} from '../compose/runtime.js'
+import {dataPaths, isScheduled, type DataPath} from '../runtime.js'
 import {podTemplate, portName, type Mount} from './pod.js'
 import type {ClaimSpec, ConfigMap, CronJob, Deployment, KubeObject, KubeService, PersistentVolumeClaim, StatefulSet} from './types.js'
 

@@ -4,7 +4,7 @@
  */
 import type {GeneratedService} from '../../types/artifacts.js'
 import type {Service} from '../../types/plan.js'
-import {capabilitiesFor, healthArgv, isRootUser, memoryLimitMiB, memoryRequestMiB, withoutCapPrefix} from '../compose/runtime.js'
+import {capabilitiesFor, healthArgv, isRootUser, memoryLimitMiB, memoryRequestMiB, withoutCapPrefix} from '../runtime.js'
 import type {Container, PodSecurityContext, PodTemplate, Probe, Volume} from './types.js'
 
 export const SECRETS_MOUNT = '/run/secrets'

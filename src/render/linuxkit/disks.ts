@@ -4,7 +4,7 @@
  */
 import {createHash} from 'node:crypto'
 import type {Artifacts, GeneratedService} from '../../types/artifacts.js'
-import {dataPaths, type DataPath} from '../compose/runtime.js'
+import {dataPaths, type DataPath} from '../runtime.js'
 import {FORMAT, MOUNT} from './components.js'
 import type {LinuxkitFile, LinuxkitImage} from './types.js'
 

@@ -7,7 +7,7 @@
  * The script is written once into the substrate (files:) and bound read-only into each service.
  */
 import type {GeneratedService} from '../../types/artifacts.js'
-import {healthArgv} from '../compose/runtime.js'
+import {healthArgv} from '../runtime.js'
 import type {LinuxkitFile} from './types.js'
 
 export const SUPERVISOR = 'hoist-supervise'

@@ -3,7 +3,7 @@
  * capabilities, its health check argv, who it runs as and how much memory it may use. One place,
  * so the three files never disagree about a service.
  */
-import type {GeneratedService} from '../../types/artifacts.js'
+import type {GeneratedService} from '../types/artifacts.js'
 
 /** Ports below this need CAP_NET_BIND_SERVICE. */
 export const PRIVILEGED_PORT_LIMIT = 1024
