@@ -70,7 +70,9 @@ export async function waitForHealth(
   const deadline = Date.now() + options.timeoutMs
   for (;;) {
     const result = await engine.runHealthcheck(container)
-    if (result.status !== 'unhealthy' || Date.now() >= deadline) return result
+    // A container that has stopped will not become healthy: say so now, not at the deadline.
+    const stopped = /not running|no such container|exited/i.test(result.output)
+    if (result.status !== 'unhealthy' || stopped || Date.now() >= deadline) return result
     await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - Date.now()))))
   }
 }

@@ -74,3 +74,25 @@ export function namedPaths(text: string, file: string, limit = 1000): NamedPath[
 function toList(found: Map<string, number>): NamedPath[] {
   return [...found].map(([path, line]) => ({path, line}))
 }
+
+// Where a program writes its logs and runtime files: never copied, but the folder must exist (and be
+// the service's) or the program fails to start, as gunicorn does without its errorlog folder.
+const RUNTIME_ROOTS = ['/var/log/', '/run/', '/var/run/']
+
+/** Folders under /var/log and /run that a text file names (a named file's folder), first mention of each. */
+export function namedRuntimeDirs(text: string, limit = 100): NamedPath[] {
+  const found = new Map<string, number>()
+  for (const [index, line] of text.split('\n').entries()) {
+    for (const match of line.matchAll(ABSOLUTE_PATH)) {
+      const raw = match[0].replace(/[.]+$/, '').replace(/\/+$/, '')
+      if (hostPathProblem(raw) || !RUNTIME_ROOTS.some((root) => raw.startsWith(root))) continue
+      const path = normaliseHostPath(raw)
+      const last = path.slice(path.lastIndexOf('/') + 1)
+      const dir = last.includes('.') ? path.slice(0, path.lastIndexOf('/')) : path
+      if (RUNTIME_ROOTS.some((root) => `${dir}/` === root) || found.has(dir)) continue
+      found.set(dir, index + 1)
+      if (found.size >= limit) return toList(found)
+    }
+  }
+  return toList(found)
+}

@@ -94,6 +94,8 @@ export interface FetchReport {
   /** Set-user-ID and set-group-ID bits removed from what was copied, with the host's mode. */
   setIdStripped: {path: string; hostMode: number}[]
   discovered: Discovered[]
+  /** Log and runtime folders the copied files name (/var/log/app, /run/app): created empty in the image. */
+  runtimeDirs: {path: string; namedIn: {file: string; line: number}}[]
   /** What could not be read (permission denied, vanished, changed while read): data, not failures. */
   errors: {path: string; message: string}[]
   bytes: number
@@ -115,5 +117,5 @@ export function secretPlaceholder(name: string): string {
 }
 
 export function emptyReport(): FetchReport {
-  return {files: [], dirs: [], symlinks: [], skipped: [], capsHit: [], secrets: [], secretFiles: [], setIdStripped: [], discovered: [], errors: [], bytes: 0}
+  return {files: [], dirs: [], symlinks: [], skipped: [], capsHit: [], secrets: [], secretFiles: [], setIdStripped: [], discovered: [], runtimeDirs: [], errors: [], bytes: 0}
 }

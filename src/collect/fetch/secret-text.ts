@@ -48,6 +48,7 @@ export function redactText(text: string, file: string, names: SecretNames): Reda
   const bare = lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
   const redacted = redactLines(bare)
   const code = CODE_FILE.test(file)
+  const inBlock = blockComments(bare)
   const secrets: RedactedText['secrets'] = []
   const out = lines.map((line, i) => {
     const before = bare[i] as string
@@ -56,7 +57,7 @@ export function redactText(text: string, file: string, names: SecretNames): Reda
     const segments = after.split(REDACTED)
     const exact = alignValues(before, segments, false)
     const values = alignValues(before, segments, true)
-    const comment = COMMENT_LINE.test(before)
+    const comment = inBlock[i] === true || COMMENT_LINE.test(before)
     let result = segments[0] as string
     for (let k = 1; k < segments.length; k++) {
       const value = values[k - 1]
@@ -82,6 +83,24 @@ export function redactText(text: string, file: string, names: SecretNames): Reda
     return line.endsWith('\r') ? `${result}\r` : result
   })
   return {text: out.join('\n'), secrets}
+}
+
+/**
+ * Lines inside <!-- … --> or /* … *\/ blocks (server.xml, tomcat-users.xml ship commented-out
+ * examples with passwords): redacted like comments, never made runtime parameters.
+ */
+function blockComments(lines: string[]): boolean[] {
+  let inside: '' | 'xml' | 'c' = ''
+  return lines.map((line) => {
+    const startsInside = inside !== ''
+    for (let i = 0; i < line.length; i++) {
+      if (inside === '' && line.startsWith('<!--', i)) inside = 'xml'
+      else if (inside === '' && line.startsWith('/*', i)) inside = 'c'
+      else if (inside === 'xml' && line.startsWith('-->', i)) inside = ''
+      else if (inside === 'c' && line.startsWith('*/', i)) inside = ''
+    }
+    return startsInside || /^[ \t]*(<!--|\/\*)/.test(line)
+  })
 }
 
 const KEY_BEFORE_VALUE = /([A-Za-z0-9_.-]+)["']?[ \t]*[=:]?[ \t]*["']?$/

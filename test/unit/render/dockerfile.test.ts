@@ -33,6 +33,7 @@ const FETCHED: FetchReport = {
   secrets: [{name: 'DB_PASSWORD', file: '/etc/billing/app.conf', line: 9}],
   secretFiles: [],
   discovered: [{path: '/var/lib/mysql', type: 'dir', namedIn: {file: '/opt/billing/app.py', line: 3}, copied: false, reason: 'larger than the discovery caps'}],
+  runtimeDirs: [{path: '/var/log/billing', namedIn: {file: '/etc/billing/app.conf', line: 4}}],
 }
 
 describe('Dockerfile templates', () => {
@@ -79,6 +80,7 @@ describe('Dockerfile templates', () => {
     expect(dockerfile).toContain('USER billing')
     expect(dockerfile).toContain('ENTRYPOINT ["/usr/local/lib/hoist/entrypoint.sh"]')
     expect(dockerfile).toContain('mkdir -p /var/lib/mysql')
+    expect(dockerfile).toContain('install -d -o billing -g billing /var/log/billing')
     expect(rendered.service.secrets.map((s) => s.name)).toEqual(['BILLING_DB_PASSWORD', 'DB_PASSWORD'])
   })
 

@@ -101,3 +101,11 @@ describe('discovery during a fetch', () => {
     expect(report.files.map((f) => f.path)).toEqual(['/opt/app/run.sh', '/srv/site/index.html'])
   })
 })
+
+describe('log and runtime folders named in files', () => {
+  it('gives the folder of a named log file, and a named runtime folder itself', async () => {
+    const {namedRuntimeDirs} = await import('../../../../src/collect/fetch/discover.js')
+    const text = "accesslog = '/var/log/flask-app/access.log'\nerrorlog = '/var/log/flask-app/error.log'\npidfile /run/app/app.pid\nsocket /run/uwsgi\nlog /var/log/"
+    expect(namedRuntimeDirs(text)).toEqual([{path: '/var/log/flask-app', line: 1}, {path: '/run/app', line: 3}, {path: '/run/uwsgi', line: 4}])
+  })
+})

@@ -60,6 +60,12 @@ describe('what is not a runtime parameter', () => {
     expect(r.secrets).toEqual([{name: 'REQUIREPASS', line: 2}])
   })
 
+  it('redacts values in commented-out XML blocks without making them parameters', () => {
+    const r = redact('<!--\n  <user username="admin" password="ex-pw-1"/>\n-->\n<Connector certificateKeystorePassword="live-pw-2"/>', '/etc/tomcat10/server.xml')
+    expect(r.text).not.toMatch(/ex-pw-1|live-pw-2/)
+    expect(r.secrets.map((x) => x.line)).toEqual([4])
+  })
+
   it('keeps an empty value: it hides nothing', () => {
     expect(redact("ssl_passphrase_command = ''", '/etc/postgresql/15/main/postgresql.conf')).toEqual({text: "ssl_passphrase_command = ''", secrets: []})
   })
