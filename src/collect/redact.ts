@@ -15,8 +15,9 @@ const JSON_MEMBER = /["']([A-Za-z0-9_.-]+)["'][ \t]*(?::|=>)[ \t]*(?:"[^"]*"|'[^
 // `requirepass value` (redis.conf, and the like): a directive at the start of a line, then its value.
 const DIRECTIVE = /^([ \t]*)([A-Za-z][A-Za-z0-9_.-]*)([ \t]+)(.*)$/
 const NOT_A_VALUE = /^(?:[=:/.-]|(?:yes|no|on|off|true|false|[0-9]+[A-Za-z]?|""|'')[ \t]*$)/i
-// Narrower than SECRET_WORDS: "key" starts too many plain directives (notify-keyspace-events Ex).
-const DIRECTIVE_SECRET = /pass|secret|token|credential|auth$/
+// Narrower than SECRET_WORDS, and at the end of the name: plain directives contain those words
+// (notify-keyspace-events, ServerTokens, SSLPassPhraseDialog), secret ones end with them.
+const DIRECTIVE_SECRET = /(pass|password|passwd|secret|token|auth|credentials?)$/
 const URL_CREDENTIALS = /:\/\/([^:/@ \t"]*):[^@/ \t"]+@/g
 // The lookbehinds start a match only where awk's leftmost match can start (the first candidate in
 // a run of name characters), so the result is the same and a long hostile run costs linear time

@@ -1,5 +1,6 @@
 import {byText, isEntryName, isWithin, joinHostPath} from './host-path.js'
 import type {CapName, Discovered} from './report.js'
+import {isDiscoverable} from './discover.js'
 import {capHit, recordTrouble, skip, type FetchRun} from './run.js'
 import {isSourcePathError} from './source.js'
 import {walk} from './walk.js'
@@ -26,7 +27,7 @@ export async function chaseNamed(run: FetchRun): Promise<void> {
   }
 }
 
-async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedIn']): Promise<void> {
+async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedIn'] & {parentOf?: string}): Promise<void> {
   let stat
   try {
     stat = await run.source.lstat(path)
@@ -34,12 +35,19 @@ async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedI
     recordTrouble(run, path, error)
     return
   }
-  if (stat === undefined) return
+  if (stat === undefined) {
+    // `/var/lib/reports/report-$(date +%F).txt` is read as /var/lib/reports/report- : a file made at
+    // run time, whose folder is what must exist. Only such cut-off names (ending in - _ .) look one
+    // level up, so a missing config never pulls in its whole folder.
+    const parent = path.slice(0, path.lastIndexOf('/'))
+    if (/[-_.]$/.test(path) && !namedIn.parentOf && isDiscoverable(parent) && !run.named.has(parent)) await chaseOne(run, parent, {...namedIn, parentOf: path})
+    return
+  }
   if (stat.type === 'symlink' || stat.type === 'other') {
     skip(run, path, `named in ${namedIn.file}, but a ${stat.type === 'symlink' ? 'symbolic link' : 'socket, fifo or device'}: not followed`)
     return
   }
-  const entry: Discovered = {path, type: stat.type, namedIn, copied: false}
+  const entry: Discovered = {path, type: stat.type, namedIn: {file: namedIn.file, line: namedIn.line}, copied: false}
   run.report.discovered.push(entry)
   const volume = run.caps.exclude.find((each) => isWithin(path, each) || isWithin(each, path))
   if (volume !== undefined) {

@@ -88,12 +88,13 @@ function quoted(r,   q, e) {
 function textline(s,   out, pre, sep, rest, name, v, bq, start, c) {
   if (s ~ /PRIVATE KEY/) return "<redacted>"
   # `requirepass value`: a directive starting the line, then its value (not =, :, a path, a flag,
-  # a boolean or a number). Narrower names than secretname: "key" starts too many plain directives.
+  # a boolean or a number). Narrower names than secretname, ending with the word: plain directives
+  # contain those words (notify-keyspace-events, ServerTokens, SSLPassPhraseDialog).
   if (match(s, /^[ \t]*[A-Za-z][A-Za-z0-9_.-]*[ \t]+/)) {
     pre = substr(s, 1, RLENGTH); v = substr(s, RLENGTH + 1); name = pre; gsub(/[ \t]/, "", name)
     name = tolower(name)
     if (v != "" && v !~ /^[=:\057.-]/ && tolower(v) !~ /^(yes|no|on|off|true|false|[0-9]+[a-z]?|""|\047\047)[ \t]*$/ &&
-      name !~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/ && name ~ /pass|secret|token|credential|auth$/) return pre "<redacted>"
+      name !~ /(size|length|len|bits|file|path|dir|type|algorithm|store)$/ && name ~ /(pass|password|passwd|secret|token|auth|credentials?)$/) return pre "<redacted>"
   }
   out = ""
   while (match(s, /[A-Za-z0-9_.-]+[ \t]*[=:][ \t]*/)) {

@@ -26,6 +26,8 @@ const LINE_CASES: LineCase[] = [
   {input: 'requirepass pw-r3d1s', expected: `requirepass ${R}`, secrets: ['pw-r3d1s']},
   {input: '  masterauth "two words"', expected: `  masterauth ${R}`, secrets: ['two', 'words']},
   {input: 'PasswordAuthentication no', expected: 'PasswordAuthentication no', secrets: []},
+  {input: 'ServerTokens OS', expected: 'ServerTokens OS', secrets: []},
+  {input: 'SSLPassPhraseDialog exec:/usr/share/apache2/ask-for-passphrase', expected: 'SSLPassPhraseDialog exec:/usr/share/apache2/ask-for-passphrase', secrets: []},
   {input: 'requirepass /run/secrets/redis', expected: 'requirepass /run/secrets/redis', secrets: []},
   // Quoted keys: Python dicts, PHP and Ruby hashes.
   {input: "DATABASES = {'PASSWORD': 'pw-d1ct'}", expected: `DATABASES = {'PASSWORD': '${R}'}`, secrets: ['pw-d1ct']},

@@ -126,3 +126,17 @@ describe('symlinks', () => {
     expect(listTree(rootfs)).toEqual({})
   })
 })
+
+describe('paths named in copied files', () => {
+  it('takes the folder of a file made at run time, and creates nothing for a path that is not there', async () => {
+    const root = hostTree({
+      'opt/reports/bin/nightly.sh': 'out=/var/lib/reports/report-$(date +%F).txt\nls /srv/nowhere/x.txt\n',
+      'var/lib/reports': {dir: 0o750},
+      'var/log/reports': {dir: 0o755},
+    })
+    const {sink} = newSink()
+    const report = await fetchPaths(dirSource(root), [{path: '/opt/reports/bin/nightly.sh', role: 'application'}], sink)
+    expect(report.discovered).toEqual([{path: '/var/lib/reports', type: 'dir', namedIn: {file: '/opt/reports/bin/nightly.sh', line: 1}, copied: true}])
+    expect(report.dirs.map((d) => d.path)).toContain('/var/lib/reports')
+  })
+})
