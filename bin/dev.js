@@ -1,4 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 import {execute} from '@oclif/core'
 
-await execute({development: true, dir: import.meta.url})
+// As bin/run.js: bare `hoist` in a terminal is the wizard; without one it stays the help.
+const args = process.argv.slice(2)
+const wizard = args.length === 0 && process.stdin.isTTY && process.stdout.isTTY
+await execute({development: true, dir: import.meta.url, args: wizard ? ['wizard'] : args})

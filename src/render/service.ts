@@ -80,7 +80,7 @@ function generated(plan: Plan, service: Service, view: DockerfileView, fetched: 
     ],
     ...(view.healthcheck ? {healthcheck: {test: view.healthcheck.test, intervalSeconds: view.healthcheck.interval, timeoutSeconds: view.healthcheck.timeout, retries: view.healthcheck.retries, startPeriodSeconds: view.healthcheck.startPeriod}} : {}),
     command: view.entrypoint ? [...view.entrypoint, ...service.command] : service.command,
-    dependsOn: service.dependsOn.filter((d) => plan.services.some((s) => s.name === d && s.include)),
+    dependsOn: dependencies(plan, service, fetched),
     capabilities: service.capabilities,
     resources: {cpu: service.resources.cpu, memoryMiB: service.resources.memoryMiB},
     ...(service.schedule ? {schedule: service.schedule} : {}),
@@ -98,6 +98,15 @@ export function aptPreferences(facts: HostFacts): string {
     .filter((p) => p.manager === 'dpkg' && /^[a-z0-9][a-z0-9+.-]*$/.test(p.name) && /^[A-Za-z0-9.+~:-]+$/.test(p.version))
     .map((p) => `Package: ${p.name}\nPin: version ${p.version}\nPin-Priority: 1000\n`)
   return stanzas.join('\n')
+}
+
+/**
+ * The plan's dependencies, and the services whose ports the copied config points at (`port = 5432`
+ * in app.conf): probes see only connections open at scan time, configs name the rest.
+ */
+function dependencies(plan: Plan, service: Service, fetched: FetchReport | undefined): string[] {
+  const fromConfig = (fetched?.namedPorts ?? []).flatMap((n) => plan.services.filter((s) => s.name !== service.name && s.ports.some((p) => p.port === n.port)).map((s) => s.name))
+  return [...new Set([...service.dependsOn, ...fromConfig])].filter((d) => plan.services.some((s) => s.name === d && s.include)).sort()
 }
 
 function dedupe<T extends {name: string}>(items: T[]): T[] {

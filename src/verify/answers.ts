@@ -51,3 +51,16 @@ export function questionFor(check: Service['healthcheck']): Question | undefined
 export function shellLine(argv: string[]): string {
   return argv.map((word) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ')
 }
+
+/**
+ * Asks until the answer is a good one or time runs out: a port can accept connections (the health
+ * check passes) a few seconds before the application behind it answers (Tomcat deploying its apps).
+ */
+export async function askPatiently(ask: () => Promise<Answer>, timeoutMs = 60_000): Promise<Answer> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const answer = await ask()
+    if (answer.ok || Date.now() >= deadline) return answer
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+  }
+}

@@ -1,5 +1,5 @@
 import type {GeneratedService} from '../types/artifacts.js'
-import {questionArgv, readAnswer, sameAnswer, type Answer, type Question} from './answers.js'
+import {askPatiently, questionArgv, readAnswer, sameAnswer, type Answer, type Question} from './answers.js'
 import type {Engine} from './engine.js'
 import {waitForHealth} from './health.js'
 
@@ -66,7 +66,8 @@ export async function verifyService(engine: Engine, service: GeneratedService, o
       check.ports.push({port: p.port, ok: answer.ok})
     }
     if (service.original) {
-      const answer = await ask(engine, name, service.original.question)
+      const question = service.original.question
+      const answer = await askPatiently(() => ask(engine, name, question))
       check.likeOriginal = sameAnswer(service.original.answer, answer)
       if (!check.likeOriginal) check.notes.push(`the original answered ${describe(service.original.answer)}; the container ${describe(answer)}`)
     }

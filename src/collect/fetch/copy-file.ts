@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {namedPaths, namedRuntimeDirs} from './discover.js'
+import {namedPaths, namedPorts, namedRuntimeDirs} from './discover.js'
 import {atMaxFiles, capHit, noteNamed, recordTrouble, safeMode, skip, type FetchRun} from './run.js'
 import {holdsPrivateKey, isSecretFileName, secretFileName} from './secret-files.js'
 import {redactText} from './secret-text.js'
@@ -39,6 +39,9 @@ export async function copyFile(run: FetchRun, path: string, stat: FileStat, role
     if (redactions > 0) data = Buffer.from(redacted.text, 'latin1')
     // Paths are looked for in the redacted text: nothing is ever chased from inside a secret.
     for (const named of namedPaths(redacted.text, path)) noteNamed(run, named.path, path, named.line)
+    for (const p of namedPorts(redacted.text)) {
+      if (!run.report.namedPorts.some((n) => n.port === p.port)) run.report.namedPorts.push({port: p.port, file: path, line: p.line})
+    }
     for (const dir of namedRuntimeDirs(redacted.text)) {
       if (!run.report.runtimeDirs.some((d) => d.path === dir.path)) run.report.runtimeDirs.push({path: dir.path, namedIn: {file: path, line: dir.line}})
     }

@@ -96,3 +96,20 @@ export function namedRuntimeDirs(text: string, limit = 100): NamedPath[] {
   }
   return toList(found)
 }
+
+// `port = 5432`, `port: 6379`, `localhost:5432`, `127.0.0.1:11211`: a local port a config points at.
+const NAMED_PORT = /(?:^|[^A-Za-z0-9_])port["']?[ \t]*[=:][ \t]*["']?(\d{2,5})\b|(?:localhost|127\.0\.0\.1|\[::1\]):(\d{2,5})\b/gi
+
+/** Local ports a text file names, first mention of each: the services on this host it talks to. */
+export function namedPorts(text: string, limit = 50): {port: number; line: number}[] {
+  const found = new Map<number, number>()
+  for (const [index, line] of text.split('\n').entries()) {
+    if (/^[ \t]*(#|;|\/\/)/.test(line)) continue
+    for (const match of line.matchAll(NAMED_PORT)) {
+      const port = Number(match[1] ?? match[2])
+      if (port > 0 && port < 65536 && !found.has(port)) found.set(port, index + 1)
+      if (found.size >= limit) break
+    }
+  }
+  return [...found].map(([port, line]) => ({port, line}))
+}

@@ -96,6 +96,8 @@ export interface FetchReport {
   discovered: Discovered[]
   /** Log and runtime folders the copied files name (/var/log/app, /run/app): created empty in the image. */
   runtimeDirs: {path: string; namedIn: {file: string; line: number}}[]
+  /** Local ports the copied files point at (`port = 5432`, `localhost:6379`): dependencies on this host's services. */
+  namedPorts: {port: number; file: string; line: number}[]
   /** What could not be read (permission denied, vanished, changed while read): data, not failures. */
   errors: {path: string; message: string}[]
   bytes: number
@@ -117,5 +119,5 @@ export function secretPlaceholder(name: string): string {
 }
 
 export function emptyReport(): FetchReport {
-  return {files: [], dirs: [], symlinks: [], skipped: [], capsHit: [], secrets: [], secretFiles: [], setIdStripped: [], discovered: [], runtimeDirs: [], errors: [], bytes: 0}
+  return {files: [], dirs: [], symlinks: [], skipped: [], capsHit: [], secrets: [], secretFiles: [], setIdStripped: [], discovered: [], runtimeDirs: [], namedPorts: [], errors: [], bytes: 0}
 }

@@ -44,8 +44,8 @@ export const composeSchema: Schema = {
     {name: {type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$'}, services: {type: 'object', propertyNames: name, additionalProperties: service}},
     {
       volumes: {type: 'object', propertyNames: name, additionalProperties: obj({labels: map(str)})},
-      // A secret only ever names an environment variable: a `file:` source would put a value in the folder.
-      secrets: {type: 'object', propertyNames: envName, additionalProperties: obj({environment: envName})},
+      // A secret is only ever a file under $HOIST_SECRETS_DIR (outside the output folder), never a value here.
+      secrets: {type: 'object', propertyNames: envName, additionalProperties: obj({file: {type: 'string', pattern: '^\\$\\{HOIST_SECRETS_DIR:\\?[^}]*\\}/[A-Za-z_][A-Za-z0-9_]*$'}})},
     },
   ),
 }

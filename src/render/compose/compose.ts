@@ -17,6 +17,8 @@ import type {ComposeFile, ComposeHealthcheck, ComposePort, ComposeService, Depen
 
 /** Label holding the cron schedule of a batch service: compose has no scheduler to give it to. */
 export const SCHEDULE_LABEL = 'hoist.schedule'
+/** The environment variable naming the folder of secret files at `compose up` time. */
+export const SECRETS_DIR_VARIABLE = 'HOIST_SECRETS_DIR'
 export const BATCH_PROFILE = 'batch'
 
 /**
@@ -32,8 +34,10 @@ export function renderCompose(artifacts: Artifacts, plan: Plan, facts?: HostFact
     file.services[service.name] = composeService(service, artifacts.services, loopbackOnly, rule, paths)
     for (const secret of service.secrets) {
       file.secrets ??= {}
-      // The value is read from the environment at `up` time: never written to the output folder.
-      file.secrets[secret.name] = {environment: secret.name}
+      // A file in a folder the consultant keeps outside the output folder, named at `up` time (a
+      // `file:` source works with every compose implementation; `environment:` does not in
+      // podman-compose 1.0, Debian 12's).
+      file.secrets[secret.name] = {file: `\${${SECRETS_DIR_VARIABLE}:?set ${SECRETS_DIR_VARIABLE} to the folder holding one file per secret}/${secret.name}`}
     }
   }
   for (const p of paths) {
@@ -129,8 +133,8 @@ function composeHeader(file: ComposeFile, artifacts: Artifacts | undefined): str
   const secrets = Object.keys(file.secrets ?? {})
   if (secrets.length > 0) {
     lines.push(
-      ' Secrets are read from the environment of whoever runs `compose up` and mounted at /run/secrets/NAME;',
-      ` no value is stored in this folder. Before \`up\`: export ${secrets.join(' ')}`,
+      ` Secrets: each is a file in the folder named by $${SECRETS_DIR_VARIABLE}, kept outside this output folder, mounted at`,
+      ` /run/secrets/NAME; no value is stored here. Before \`up\`: put ${secrets.join(', ')} there and export ${SECRETS_DIR_VARIABLE}.`,
     )
   }
   const batch = Object.entries(file.services).filter(([, s]) => s.profiles?.includes(BATCH_PROFILE)).map(([name]) => name)

@@ -50,9 +50,9 @@ export interface ComposeVolume {
   labels: Record<string, string>
 }
 
-/** The value comes from the named environment variable of whoever runs `compose up`. */
+/** The value comes from a file in a folder outside the output folder, named by $HOIST_SECRETS_DIR at `up` time. */
 export interface ComposeSecret {
-  environment: string
+  file: string
 }
 
 export interface ComposeHealthcheck {

@@ -34,6 +34,7 @@ const FETCHED: FetchReport = {
   secretFiles: [],
   discovered: [{path: '/var/lib/mysql', type: 'dir', namedIn: {file: '/opt/billing/app.py', line: 3}, copied: false, reason: 'larger than the discovery caps'}],
   runtimeDirs: [{path: '/var/log/billing', namedIn: {file: '/etc/billing/app.conf', line: 4}}],
+  namedPorts: [{port: 5432, file: '/etc/billing/app.conf', line: 6}],
 }
 
 describe('Dockerfile templates', () => {
@@ -82,6 +83,8 @@ describe('Dockerfile templates', () => {
     expect(dockerfile).toContain('mkdir -p /var/lib/mysql')
     expect(dockerfile).toContain('install -d -o billing -g billing /var/log/billing')
     expect(rendered.service.secrets.map((s) => s.name)).toEqual(['BILLING_DB_PASSWORD', 'DB_PASSWORD'])
+    // app.conf points at port 5432: the app depends on PostgreSQL, though no connection was open.
+    expect(rendered.service.dependsOn).toEqual(['postgresql'])
   })
 
   it('skips what cannot be lifted faithfully instead of pretending', async () => {

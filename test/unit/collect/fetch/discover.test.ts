@@ -109,3 +109,11 @@ describe('log and runtime folders named in files', () => {
     expect(namedRuntimeDirs(text)).toEqual([{path: '/var/log/flask-app', line: 1}, {path: '/run/app', line: 3}, {path: '/run/uwsgi', line: 4}])
   })
 })
+
+describe('local ports named in files', () => {
+  it('finds port settings and loopback host:port pairs, not comments', async () => {
+    const {namedPorts} = await import('../../../../src/collect/fetch/discover.js')
+    const text = "[database]\nhost = localhost\nport = 5432\n# port = 9999\nCACHE_URL=redis://127.0.0.1:6379/0\n\"port\": \"8080\""
+    expect(namedPorts(text)).toEqual([{port: 5432, line: 3}, {port: 6379, line: 5}, {port: 8080, line: 6}])
+  })
+})

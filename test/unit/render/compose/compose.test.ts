@@ -61,16 +61,16 @@ describe('compose.yaml', () => {
     expect(file.services.db!.depends_on).toBeUndefined()
   })
 
-  it('takes secrets from the environment at `up` time and never carries a value', () => {
+  it('takes each secret from a file in a folder named at `up` time, and never carries a value', () => {
     const file = render([makeService('app', {secrets: [{name: 'DB_PASSWORD', source: '/etc/app.conf:3'}], environment: {MODE: 'batch'}})])
-    expect(file.secrets).toEqual({DB_PASSWORD: {environment: 'DB_PASSWORD'}})
+    expect(file.secrets).toEqual({DB_PASSWORD: {file: '${HOIST_SECRETS_DIR:?set HOIST_SECRETS_DIR to the folder holding one file per secret}/DB_PASSWORD'}})
     expect(file.services.app!.secrets).toEqual(['DB_PASSWORD'])
     const text = serialiseCompose(file)
-    expect(text).toContain('export DB_PASSWORD')
-    // Read back: a secret is only ever the name of an environment variable, never a value or a file.
+    expect(text).toContain('put DB_PASSWORD there and export HOIST_SECRETS_DIR')
+    // Read back: a secret is only ever a file under $HOIST_SECRETS_DIR, never a value or a path of the host.
     const read = parse(text) as {secrets: Record<string, Record<string, unknown>>}
-    for (const [name, source] of Object.entries(read.secrets)) expect(source).toEqual({environment: name})
-    expect(text).not.toMatch(/\b(file|content):/)
+    for (const [name, source] of Object.entries(read.secrets)) expect(source).toEqual({file: expect.stringMatching(new RegExp(`^\\$\\{HOIST_SECRETS_DIR:\\?[^}]*\\}/${name}$`))})
+    expect(text).not.toMatch(/\b(content|environment):/)
     expect(text).not.toContain('/etc/app.conf')
   })
 
