@@ -39,5 +39,6 @@ export function percentile(values: number[], p: number): number {
 
 function round(n: number, digits = 1): number {
   const f = 10 ** digits
-  return Math.ceil(n * f) / f
+  // Up, so a request never falls below the measure; but 3 × 1.3 = 3.9000000000000004 is 3.9, not 3.901.
+  return Math.ceil(Number((n * f).toPrecision(12))) / f
 }

@@ -86,8 +86,10 @@ function capabilitiesOf(w: Workload, facts: HostFacts, user: string, decide: (fi
   const pids = new Set(w.processes.map((p) => p.pid))
   const workers = [...new Set(facts.processes.filter((p) => pids.has(p.pid) && p.user && p.user !== user).map((p) => p.user!))]
   if (user === 'root' && workers.length > 0) {
-    caps.push('CAP_SETGID', 'CAP_SETUID')
-    decide('capabilities', 'CAP_SETGID, CAP_SETUID', `its root master runs workers as ${workers.join(', ')}`)
+    // Switching to the workers' user, handing them their folders (nginx chowns its temp paths),
+    // opening files they own (Debian's nginx logs are www-data's, mode 0640) and signalling them.
+    caps.push('CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID')
+    decide('capabilities', 'CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_KILL, CAP_SETGID, CAP_SETUID', `its root master runs workers as ${workers.join(', ')}: it switches to that user, gives it its folders, opens the files it owns and signals it`)
   }
   return caps
 }

@@ -31,7 +31,7 @@ const service = obj(
     ports: arr(obj({target: port, published: {type: 'string', pattern: '^\\d+$'}, protocol: oneOf('tcp', 'udp')}, {host_ip: oneOf('127.0.0.1')})),
     volumes: arr(obj({type: {const: 'volume'}, source: name, target: {type: 'string', pattern: '^/'}})),
     secrets: arr(envName),
-    healthcheck: obj({test: {type: 'array', items: str, minItems: 2, contains: {const: 'CMD'}}, interval: duration, timeout: duration, retries: {type: 'integer', minimum: 1}, start_period: duration}),
+    healthcheck: obj({test: {type: 'array', items: [{const: 'CMD-SHELL'}, str], minItems: 2, additionalItems: false}, interval: duration, timeout: duration, retries: {type: 'integer', minimum: 1}, start_period: duration}),
     depends_on: {type: 'object', additionalProperties: obj({condition: oneOf('service_started', 'service_healthy')})},
     cap_add: {...arr(capability), minItems: 1},
   },

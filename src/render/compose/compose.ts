@@ -1,3 +1,4 @@
+import {shellWord} from '../dockerfile/view.js'
 import {Document} from 'yaml'
 import type {Artifacts, GeneratedService} from '../../types/artifacts.js'
 import type {HostFacts} from '../../types/facts.js'
@@ -42,7 +43,7 @@ export function renderCompose(artifacts: Artifacts, plan: Plan, facts?: HostFact
   }
   for (const p of paths) {
     file.volumes ??= {}
-    file.volumes[p.name] = {labels: {'hoist.services': p.services.join(','), 'hoist.path': p.path, 'hoist.role': p.role}}
+    file.volumes[p.name] = {labels: {'hoist.services': p.services.join(','), 'hoist.path': literal(p.path), 'hoist.role': p.role}}
   }
   return file
 }
@@ -59,7 +60,7 @@ function composeService(service: GeneratedService, all: GeneratedService[], loop
     // A batch job that exits must not be started again by the engine: that would rerun it at once.
     restart: batch ? 'no' : 'unless-stopped',
     ...(batch ? {profiles: [BATCH_PROFILE]} : {}),
-    labels: {'hoist.kind': service.kind, ...(rule ? {'hoist.rule': rule} : {}), ...(batch ? {[SCHEDULE_LABEL]: service.schedule!} : {})},
+    labels: {'hoist.kind': service.kind, ...(rule ? {'hoist.rule': rule} : {}), ...(batch ? {[SCHEDULE_LABEL]: literal(service.schedule!)} : {})},
     ...(service.ports.length > 0 ? {ports: service.ports.map((p) => publish(p, loopbackOnly))} : {}),
     ...(service.volumes.length > 0 ? {volumes: service.volumes.map((v) => ({type: 'volume' as const, source: paths.find((p) => p.path === v.path)?.name ?? v.name, target: v.path}))} : {}),
     ...(service.secrets.length > 0 ? {secrets: [...new Set(service.secrets.map((s) => s.name))]} : {}),
@@ -76,6 +77,14 @@ function composeService(service: GeneratedService, all: GeneratedService[], loop
   }
 }
 
+/**
+ * Compose interpolates $NAME in every value: a `$` the service needs (a health check's shell
+ * `$code`) is written `$$`, or compose would replace it with an empty variable.
+ */
+export function literal(value: string): string {
+  return value.split('$').join('$$')
+}
+
 /** Wait for a dependency to be healthy when it can say so; otherwise only for it to have started. */
 function conditionFor(dependency: GeneratedService): DependencyCondition {
   return healthArgv(dependency) ? 'service_healthy' : 'service_started'
@@ -86,7 +95,9 @@ function composeHealthcheck(service: GeneratedService): ComposeHealthcheck | und
   const check = service.healthcheck
   if (!argv || !check) return undefined
   return {
-    test: ['CMD', ...argv],
+    // One shell line (CMD-SHELL), not the exec list: podman-compose 1.0 (Debian 12's) joins a CMD
+    // list into a broken shell string; every generated image has /bin/sh.
+    test: ['CMD-SHELL', literal(argv.map(shellWord).join(' '))],
     interval: `${check.intervalSeconds}s`,
     timeout: `${check.timeoutSeconds}s`,
     retries: check.retries,

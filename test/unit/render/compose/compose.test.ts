@@ -57,7 +57,7 @@ describe('compose.yaml', () => {
       makeService('app', {dependsOn: ['db', 'cache', 'gone']}),
     ])
     expect(file.services.app!.depends_on).toEqual({db: {condition: 'service_healthy'}, cache: {condition: 'service_started'}})
-    expect(file.services.db!.healthcheck).toEqual({test: ['CMD', 'pg_isready', '-q'], interval: '10s', timeout: '3s', retries: 5, start_period: '20s'})
+    expect(file.services.db!.healthcheck).toEqual({test: ['CMD-SHELL', 'pg_isready -q'], interval: '10s', timeout: '3s', retries: 5, start_period: '20s'})
     expect(file.services.db!.depends_on).toBeUndefined()
   })
 
@@ -72,6 +72,11 @@ describe('compose.yaml', () => {
     for (const [name, source] of Object.entries(read.secrets)) expect(source).toEqual({file: expect.stringMatching(new RegExp(`^\\$\\{HOIST_SECRETS_DIR:\\?[^}]*\\}/${name}$`))})
     expect(text).not.toMatch(/\b(content|environment):/)
     expect(text).not.toContain('/etc/app.conf')
+  })
+
+  it('escapes the dollar signs compose would interpolate, as in a shell health check', () => {
+    const file = render([makeService('web', {healthcheck: {test: ['bash', '-c', 'read -r _ code _ <&3 && [ "$code" -lt 500 ]'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 30}})])
+    expect(file.services.web!.healthcheck!.test).toEqual(['CMD-SHELL', `bash -c 'read -r _ code _ <&3 && [ "$$code" -lt 500 ]'`])
   })
 
   it('puts cron-driven services in the batch profile, not restarted, with their schedule in a label', () => {
