@@ -11,7 +11,14 @@ export interface HoistConfig {
   baseImage?: BaseImagePolicy
   headroom?: number
   percentile?: number
+  /** The report's sizing mode, prices, target node and effort factors (src/report/settings.ts). */
+  mode?: 'same-as-source' | 'moderate' | 'aggressive'
+  prices?: {currency?: string; vcpuHour?: number; gibHour?: number; nodeHour?: number}
+  node?: {vcpu?: number; memoryGiB?: number; reservedVcpu?: number; reservedMemoryGiB?: number}
+  effort?: {kinds?: Record<string, number>} & Partial<Record<EffortFactorKey, number>>
 }
+
+export type EffortFactorKey = 'perHost' | 'perDependency' | 'perWarning' | 'perBlocking' | 'per100GiB' | 'perOpenQuestion' | 'notGenerated' | 'lowConfidence' | 'scopeDays'
 
 export const CONFIG_FILE = 'hoist.yaml'
 

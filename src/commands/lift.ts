@@ -5,11 +5,12 @@ import {readIndex} from '../workspace/index.js'
 import {safeHostName} from '../workspace/paths.js'
 
 export default class LiftCommand extends HoistCommand {
-  static override summary = 'Scan, plan and generate in one go: from a host to Dockerfiles and build contexts.'
+  static override summary = 'Scan, plan, generate and report in one go: from a host to Dockerfiles, build contexts and the fixed-scope report.'
 
-  static override description = `The same as \`hoist scan TARGET…\`, then \`hoist plan\` and \`hoist generate\` for the hosts just
-scanned. Each step writes what it always writes (facts.json, inventory.json, plan.yaml, services/…),
-so any step can be re-run on its own afterwards: edit plan.yaml and run \`hoist generate\` again.`
+  static override description = `The same as \`hoist scan TARGET…\`, then \`hoist plan\`, \`hoist generate\` and \`hoist report\` for the
+hosts just scanned. Each step writes what it always writes (facts.json, inventory.json, plan.yaml,
+services/…, report.html/.md/.json), so any step can be re-run on its own afterwards: edit plan.yaml
+and run \`hoist generate\` and \`hoist report\` again.`
 
   static override examples = [
     '<%= config.bin %> lift admin@web01.example.com',
@@ -54,6 +55,8 @@ so any step can be re-run on its own afterwards: edit plan.yaml and run \`hoist 
     const only = hosts.map((h) => `--host=${h}`)
     await this.config.runCommand('plan', [...common, ...only, ...(flags['base-image'] ? [`--base-image=${flags['base-image']}`] : [])])
     await this.config.runCommand('generate', [...common, ...only, ...ssh])
+    // Last: the report of the hosts just lifted (the portfolio covers every planned host).
+    await this.config.runCommand('report', [...common, ...only])
     return {hosts}
   }
 }

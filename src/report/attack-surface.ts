@@ -93,7 +93,7 @@ function afterMove(facts: HostFacts, artifacts: Artifacts, linuxkit: LinuxkitMan
  * The scan ran in an SSH session: the session's sshd (one that listens on nothing) and everything
  * below it are the probe, not the host's workload.
  */
-function withoutScanSession(facts: HostFacts): ProcessFact[] {
+export function withoutScanSession(facts: HostFacts): ProcessFact[] {
   const listening = new Set(facts.listeners.map((l) => l.pid))
   const session = new Set(facts.processes.filter((p) => p.comm === 'sshd' && !listening.has(p.pid) && facts.processes.some((q) => q.pid === p.ppid && q.comm === 'sshd')).map((p) => p.pid))
   const below = (p: ProcessFact, depth = 0): boolean => {

@@ -1,5 +1,9 @@
 import {arr, obj, oneOf, str, type Schema} from './schema-builders.js'
 
+const positive: Schema = {type: 'number', exclusiveMinimum: 0}
+const nonNegative: Schema = {type: 'number', minimum: 0}
+const kinds = ['webserver', 'appserver', 'runtime', 'database', 'cache', 'queue', 'search', 'proxy', 'batch', 'generic']
+
 /** hoist.yaml: every assumption in one file. Issue-by-issue it grows; unknown keys are errors. */
 export const configSchema: Schema = {
   $id: 'https://hoist.dev/schemas/config.json',
@@ -9,5 +13,21 @@ export const configSchema: Schema = {
     baseImage: oneOf('same-os', 'official'),
     headroom: {type: 'number', minimum: 1, maximum: 10},
     percentile: {type: 'number', minimum: 50, maximum: 100},
+    // The report's assumptions (src/report/settings.ts has their defaults).
+    mode: oneOf('same-as-source', 'moderate', 'aggressive'),
+    prices: obj({}, {currency: {type: 'string', pattern: '^[A-Z]{3}$'}, vcpuHour: nonNegative, gibHour: nonNegative, nodeHour: nonNegative}),
+    node: obj({}, {vcpu: positive, memoryGiB: positive, reservedVcpu: nonNegative, reservedMemoryGiB: nonNegative}),
+    effort: obj({}, {
+      kinds: obj({}, Object.fromEntries(kinds.map((k) => [k, nonNegative]))),
+      perHost: nonNegative,
+      perDependency: nonNegative,
+      perWarning: nonNegative,
+      perBlocking: nonNegative,
+      per100GiB: nonNegative,
+      perOpenQuestion: nonNegative,
+      notGenerated: nonNegative,
+      lowConfidence: nonNegative,
+      scopeDays: positive,
+    }),
   }),
 }

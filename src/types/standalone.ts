@@ -7,6 +7,7 @@ import {configSchema} from './config.schema.js'
 import {hostFactsSchema} from './facts.schema.js'
 import {inventorySchema} from './inventory.schema.js'
 import {planSchema} from './plan.schema.js'
+import {reportSchema} from './report.schema.js'
 import type {Schema} from './schema-builders.js'
 
 /**
@@ -21,6 +22,7 @@ export const PRECOMPILED: Record<string, Schema> = {
   inventory: inventorySchema,
   plan: planSchema,
   config: configSchema,
+  report: reportSchema,
 }
 
 export function generatedPath(name: string): string {

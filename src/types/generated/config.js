@@ -3,7 +3,9 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$id":"https://hoist.dev/schemas/config.json","title":"hoist.yaml","type":"object","additionalProperties":false,"required":[],"properties":{"rules":{"type":"object","additionalProperties":false,"required":[],"properties":{"disabled":{"type":"array","items":{"type":"string"}},"dirs":{"type":"array","items":{"type":"string"}}}},"baseImage":{"type":"string","enum":["same-os","official"]},"headroom":{"type":"number","minimum":1,"maximum":10},"percentile":{"type":"number","minimum":50,"maximum":100}}};
+const schema11 = {"$id":"https://hoist.dev/schemas/config.json","title":"hoist.yaml","type":"object","additionalProperties":false,"required":[],"properties":{"rules":{"type":"object","additionalProperties":false,"required":[],"properties":{"disabled":{"type":"array","items":{"type":"string"}},"dirs":{"type":"array","items":{"type":"string"}}}},"baseImage":{"type":"string","enum":["same-os","official"]},"headroom":{"type":"number","minimum":1,"maximum":10},"percentile":{"type":"number","minimum":50,"maximum":100},"mode":{"type":"string","enum":["same-as-source","moderate","aggressive"]},"prices":{"type":"object","additionalProperties":false,"required":[],"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"vcpuHour":{"type":"number","minimum":0},"gibHour":{"type":"number","minimum":0},"nodeHour":{"type":"number","minimum":0}}},"node":{"type":"object","additionalProperties":false,"required":[],"properties":{"vcpu":{"type":"number","exclusiveMinimum":0},"memoryGiB":{"type":"number","exclusiveMinimum":0},"reservedVcpu":{"type":"number","minimum":0},"reservedMemoryGiB":{"type":"number","minimum":0}}},"effort":{"type":"object","additionalProperties":false,"required":[],"properties":{"kinds":{"type":"object","additionalProperties":false,"required":[],"properties":{"webserver":{"type":"number","minimum":0},"appserver":{"type":"number","minimum":0},"runtime":{"type":"number","minimum":0},"database":{"type":"number","minimum":0},"cache":{"type":"number","minimum":0},"queue":{"type":"number","minimum":0},"search":{"type":"number","minimum":0},"proxy":{"type":"number","minimum":0},"batch":{"type":"number","minimum":0},"generic":{"type":"number","minimum":0}}},"perHost":{"type":"number","minimum":0},"perDependency":{"type":"number","minimum":0},"perWarning":{"type":"number","minimum":0},"perBlocking":{"type":"number","minimum":0},"per100GiB":{"type":"number","minimum":0},"perOpenQuestion":{"type":"number","minimum":0},"notGenerated":{"type":"number","minimum":0},"lowConfidence":{"type":"number","minimum":0},"scopeDays":{"type":"number","exclusiveMinimum":0}}}}};
+const pattern0 = new RegExp("^[A-Z]{3}$", "u");
+const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://hoist.dev/schemas/config.json" */;
@@ -11,7 +13,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((key0 === "rules") || (key0 === "baseImage")) || (key0 === "headroom")) || (key0 === "percentile"))){
+if(!((((((((key0 === "rules") || (key0 === "baseImage")) || (key0 === "headroom")) || (key0 === "percentile")) || (key0 === "mode")) || (key0 === "prices")) || (key0 === "node")) || (key0 === "effort"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -198,14 +200,820 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.mode !== undefined){
+let data8 = data.mode;
+if(typeof data8 !== "string"){
+const err15 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+if(!(((data8 === "same-as-source") || (data8 === "moderate")) || (data8 === "aggressive"))){
+const err16 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.prices !== undefined){
+let data9 = data.prices;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key2 in data9){
+if(!((((key2 === "currency") || (key2 === "vcpuHour")) || (key2 === "gibHour")) || (key2 === "nodeHour"))){
+const err17 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data9.currency !== undefined){
+let data10 = data9.currency;
+if(typeof data10 === "string"){
+if(!pattern0.test(data10)){
+const err18 = {instancePath:instancePath+"/prices/currency",schemaPath:"#/properties/prices/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/prices/currency",schemaPath:"#/properties/prices/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data9.vcpuHour !== undefined){
+let data11 = data9.vcpuHour;
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err20 = {instancePath:instancePath+"/prices/vcpuHour",schemaPath:"#/properties/prices/properties/vcpuHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/prices/vcpuHour",schemaPath:"#/properties/prices/properties/vcpuHour/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data9.gibHour !== undefined){
+let data12 = data9.gibHour;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+const err22 = {instancePath:instancePath+"/prices/gibHour",schemaPath:"#/properties/prices/properties/gibHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/prices/gibHour",schemaPath:"#/properties/prices/properties/gibHour/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data9.nodeHour !== undefined){
+let data13 = data9.nodeHour;
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err24 = {instancePath:instancePath+"/prices/nodeHour",schemaPath:"#/properties/prices/properties/nodeHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/prices/nodeHour",schemaPath:"#/properties/prices/properties/nodeHour/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.node !== undefined){
+let data14 = data.node;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key3 in data14){
+if(!((((key3 === "vcpu") || (key3 === "memoryGiB")) || (key3 === "reservedVcpu")) || (key3 === "reservedMemoryGiB"))){
+const err27 = {instancePath:instancePath+"/node",schemaPath:"#/properties/node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data14.vcpu !== undefined){
+let data15 = data14.vcpu;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 <= 0 || isNaN(data15)){
+const err28 = {instancePath:instancePath+"/node/vcpu",schemaPath:"#/properties/node/properties/vcpu/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/node/vcpu",schemaPath:"#/properties/node/properties/vcpu/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data14.memoryGiB !== undefined){
+let data16 = data14.memoryGiB;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 <= 0 || isNaN(data16)){
+const err30 = {instancePath:instancePath+"/node/memoryGiB",schemaPath:"#/properties/node/properties/memoryGiB/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/node/memoryGiB",schemaPath:"#/properties/node/properties/memoryGiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data14.reservedVcpu !== undefined){
+let data17 = data14.reservedVcpu;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err32 = {instancePath:instancePath+"/node/reservedVcpu",schemaPath:"#/properties/node/properties/reservedVcpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/node/reservedVcpu",schemaPath:"#/properties/node/properties/reservedVcpu/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data14.reservedMemoryGiB !== undefined){
+let data18 = data14.reservedMemoryGiB;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err34 = {instancePath:instancePath+"/node/reservedMemoryGiB",schemaPath:"#/properties/node/properties/reservedMemoryGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/node/reservedMemoryGiB",schemaPath:"#/properties/node/properties/reservedMemoryGiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/node",schemaPath:"#/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.effort !== undefined){
+let data19 = data.effort;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key4 in data19){
+if(!(func2.call(schema11.properties.effort.properties, key4))){
+const err37 = {instancePath:instancePath+"/effort",schemaPath:"#/properties/effort/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data19.kinds !== undefined){
+let data20 = data19.kinds;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key5 in data20){
+if(!(func2.call(schema11.properties.effort.properties.kinds.properties, key5))){
+const err38 = {instancePath:instancePath+"/effort/kinds",schemaPath:"#/properties/effort/properties/kinds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data20.webserver !== undefined){
+let data21 = data20.webserver;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err39 = {instancePath:instancePath+"/effort/kinds/webserver",schemaPath:"#/properties/effort/properties/kinds/properties/webserver/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/effort/kinds/webserver",schemaPath:"#/properties/effort/properties/kinds/properties/webserver/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data20.appserver !== undefined){
+let data22 = data20.appserver;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err41 = {instancePath:instancePath+"/effort/kinds/appserver",schemaPath:"#/properties/effort/properties/kinds/properties/appserver/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/effort/kinds/appserver",schemaPath:"#/properties/effort/properties/kinds/properties/appserver/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data20.runtime !== undefined){
+let data23 = data20.runtime;
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+const err43 = {instancePath:instancePath+"/effort/kinds/runtime",schemaPath:"#/properties/effort/properties/kinds/properties/runtime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/effort/kinds/runtime",schemaPath:"#/properties/effort/properties/kinds/properties/runtime/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data20.database !== undefined){
+let data24 = data20.database;
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 < 0 || isNaN(data24)){
+const err45 = {instancePath:instancePath+"/effort/kinds/database",schemaPath:"#/properties/effort/properties/kinds/properties/database/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/effort/kinds/database",schemaPath:"#/properties/effort/properties/kinds/properties/database/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data20.cache !== undefined){
+let data25 = data20.cache;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 0 || isNaN(data25)){
+const err47 = {instancePath:instancePath+"/effort/kinds/cache",schemaPath:"#/properties/effort/properties/kinds/properties/cache/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/effort/kinds/cache",schemaPath:"#/properties/effort/properties/kinds/properties/cache/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data20.queue !== undefined){
+let data26 = data20.queue;
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 0 || isNaN(data26)){
+const err49 = {instancePath:instancePath+"/effort/kinds/queue",schemaPath:"#/properties/effort/properties/kinds/properties/queue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/effort/kinds/queue",schemaPath:"#/properties/effort/properties/kinds/properties/queue/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data20.search !== undefined){
+let data27 = data20.search;
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 0 || isNaN(data27)){
+const err51 = {instancePath:instancePath+"/effort/kinds/search",schemaPath:"#/properties/effort/properties/kinds/properties/search/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/effort/kinds/search",schemaPath:"#/properties/effort/properties/kinds/properties/search/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data20.proxy !== undefined){
+let data28 = data20.proxy;
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 < 0 || isNaN(data28)){
+const err53 = {instancePath:instancePath+"/effort/kinds/proxy",schemaPath:"#/properties/effort/properties/kinds/properties/proxy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/effort/kinds/proxy",schemaPath:"#/properties/effort/properties/kinds/properties/proxy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data20.batch !== undefined){
+let data29 = data20.batch;
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 < 0 || isNaN(data29)){
+const err55 = {instancePath:instancePath+"/effort/kinds/batch",schemaPath:"#/properties/effort/properties/kinds/properties/batch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/effort/kinds/batch",schemaPath:"#/properties/effort/properties/kinds/properties/batch/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data20.generic !== undefined){
+let data30 = data20.generic;
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 < 0 || isNaN(data30)){
+const err57 = {instancePath:instancePath+"/effort/kinds/generic",schemaPath:"#/properties/effort/properties/kinds/properties/generic/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/effort/kinds/generic",schemaPath:"#/properties/effort/properties/kinds/properties/generic/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/effort/kinds",schemaPath:"#/properties/effort/properties/kinds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data19.perHost !== undefined){
+let data31 = data19.perHost;
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 0 || isNaN(data31)){
+const err60 = {instancePath:instancePath+"/effort/perHost",schemaPath:"#/properties/effort/properties/perHost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/effort/perHost",schemaPath:"#/properties/effort/properties/perHost/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data19.perDependency !== undefined){
+let data32 = data19.perDependency;
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 < 0 || isNaN(data32)){
+const err62 = {instancePath:instancePath+"/effort/perDependency",schemaPath:"#/properties/effort/properties/perDependency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/effort/perDependency",schemaPath:"#/properties/effort/properties/perDependency/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data19.perWarning !== undefined){
+let data33 = data19.perWarning;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 < 0 || isNaN(data33)){
+const err64 = {instancePath:instancePath+"/effort/perWarning",schemaPath:"#/properties/effort/properties/perWarning/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/effort/perWarning",schemaPath:"#/properties/effort/properties/perWarning/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data19.perBlocking !== undefined){
+let data34 = data19.perBlocking;
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+const err66 = {instancePath:instancePath+"/effort/perBlocking",schemaPath:"#/properties/effort/properties/perBlocking/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/effort/perBlocking",schemaPath:"#/properties/effort/properties/perBlocking/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data19.per100GiB !== undefined){
+let data35 = data19.per100GiB;
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 < 0 || isNaN(data35)){
+const err68 = {instancePath:instancePath+"/effort/per100GiB",schemaPath:"#/properties/effort/properties/per100GiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/effort/per100GiB",schemaPath:"#/properties/effort/properties/per100GiB/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data19.perOpenQuestion !== undefined){
+let data36 = data19.perOpenQuestion;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+const err70 = {instancePath:instancePath+"/effort/perOpenQuestion",schemaPath:"#/properties/effort/properties/perOpenQuestion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/effort/perOpenQuestion",schemaPath:"#/properties/effort/properties/perOpenQuestion/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data19.notGenerated !== undefined){
+let data37 = data19.notGenerated;
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err72 = {instancePath:instancePath+"/effort/notGenerated",schemaPath:"#/properties/effort/properties/notGenerated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/effort/notGenerated",schemaPath:"#/properties/effort/properties/notGenerated/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data19.lowConfidence !== undefined){
+let data38 = data19.lowConfidence;
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+const err74 = {instancePath:instancePath+"/effort/lowConfidence",schemaPath:"#/properties/effort/properties/lowConfidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/effort/lowConfidence",schemaPath:"#/properties/effort/properties/lowConfidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data19.scopeDays !== undefined){
+let data39 = data19.scopeDays;
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 <= 0 || isNaN(data39)){
+const err76 = {instancePath:instancePath+"/effort/scopeDays",schemaPath:"#/properties/effort/properties/scopeDays/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/effort/scopeDays",schemaPath:"#/properties/effort/properties/scopeDays/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/effort",schemaPath:"#/properties/effort/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
 }
 errors++;
 }
