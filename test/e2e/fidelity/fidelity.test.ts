@@ -11,6 +11,8 @@ import type {Artifacts, GeneratedService} from '../../../src/types/artifacts.js'
 import {askPatiently, questionArgv, readAnswer, sameAnswer, type Answer, type Question} from '../../../src/verify/answers.js'
 import {detectEngine, type Engine} from '../../../src/verify/engine.js'
 import {waitForHealth} from '../../../src/verify/health.js'
+import {formatFigure, isFigure} from '../../../src/report/format.js'
+import {at, shownFigures} from '../../unit/report/figures.js'
 import {hoist} from '../cli.js'
 import {ensureRootfs, FIXTURE_MARKERS, PLANTED_SECRET, startFixtureHost, type FixtureHost} from '../hosts/host.js'
 import {ensureStacksRootfs, STACK_MARKERS, startStacksHost} from '../hosts/stacks/stacks-host.js'
@@ -244,6 +246,21 @@ describe('fidelity: lifted applications answer like the originals', () => {
       await compose(['down', '-v']).catch(() => undefined)
     }
   }, 1_800_000)
+
+  it('hoist lift ended with a report whose figures are report.json\'s', () => {
+    for (const [name, h] of Object.entries(hosts)) {
+      const dir = join(h.out, 'hosts', name)
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as unknown
+      const shown = shownFigures(readFileSync(join(dir, 'report.html'), 'utf8'))
+      expect(shown.length, name).toBeGreaterThan(10)
+      for (const {path, text} of shown) {
+        const figure = at(report, path)
+        expect(isFigure(figure), `${name}: ${path}`).toBe(true)
+        expect(text, `${name}: ${path}`).toBe(formatFigure(figure as Parameters<typeof formatFigure>[0]))
+      }
+      expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(name)
+    }
+  })
 
   it('no planted secret reached an output file', async () => {
     for (const h of Object.values(hosts)) {
