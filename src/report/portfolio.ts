@@ -9,17 +9,19 @@ import type {HostReport, Ranked, Report, Wave} from '../types/report.js'
 import {addUp, difference, money, nodeHourly, stayingHourly} from './cost.js'
 import {figure, percentOf, sum, weakest} from './figure.js'
 import {allocatable, nodeCount, pack} from './packing.js'
-import type {ReportSettings} from './settings.js'
+import {NODE_CATALOGUE, type NodeSize, type ReportSettings} from './settings.js'
 
 /** Below this fill, a smaller node would cost less: said as a next step. */
 const LOW_FILL_PERCENT = 50
 
 export function buildReport(hosts: HostReport[], settings: ReportSettings, scope: Report['scope'], now: Date, configFile?: string): Report {
-  const {prices, node} = settings
+  const {prices} = settings
   const items = hosts.flatMap((h) => h.applications.filter((a) => a.inScope).map((a) => ({host: h.host, service: a.name, cpu: a.request.cpu.value ?? 0, memoryGiB: a.request.memory.value ?? 0})))
+  const node = settings.nodeChosen && items.length > 0 ? cheapestNode(items, settings) : settings.node
   const nodes = pack(items, node)
   const confidence = weakest(...hosts.map((h) => h.coverage.confidence))
-  const count = figure(nodeCount(nodes), 'nodes', `first-fit decreasing of ${items.length} in-scope service(s) onto ${node.vcpu} vCPU / ${node.memoryGiB} GiB nodes`, {services: items.length, nodeVcpu: node.vcpu, nodeMemoryGiB: node.memoryGiB}, confidence)
+  const chosen = settings.nodeChosen ? `, the cheapest of ${NODE_CATALOGUE.length} common sizes for them (\`node:\` in hoist.yaml fixes one)` : ''
+  const count = figure(nodeCount(nodes), 'nodes', `first-fit decreasing of ${items.length} in-scope service(s) onto ${node.vcpu} vCPU / ${node.memoryGiB} GiB nodes${chosen}`, {services: items.length, nodeVcpu: node.vcpu, nodeMemoryGiB: node.memoryGiB}, confidence)
   const room = allocatable(node)
   const cpu = items.reduce((n, i) => n + i.cpu, 0)
   const memory = items.reduce((n, i) => n + i.memoryGiB, 0)
@@ -63,6 +65,12 @@ export function buildReport(hosts: HostReport[], settings: ReportSettings, scope
     waves,
     nextSteps: steps,
   }
+}
+
+/** The node size whose whole nodes cost least for these services (fewer, larger nodes on a tie). */
+export function cheapestNode(items: Parameters<typeof pack>[0], settings: ReportSettings): NodeSize {
+  const cost = (node: NodeSize) => nodeCount(pack(items, node)) * nodeHourly(node, settings.prices)
+  return NODE_CATALOGUE.reduce((best, node) => (cost(node) <= cost(best) + 1e-9 ? node : best))
 }
 
 function rank(items: Omit<Ranked, 'perDay' | 'wave'>[]): Ranked[] {

@@ -29,6 +29,8 @@ export interface ReportSettings {
   sizing: SizingPolicy
   prices: Prices
   node: NodeSize
+  /** No `node:` in hoist.yaml: the portfolio packs onto the cheapest size of NODE_CATALOGUE instead. */
+  nodeChosen: boolean
   effort: EffortFactors
   /** The rule-of-thumb saving the engagement was sold on, by platform, in percent. */
   industry: {vm: number; bareMetal: number}
@@ -52,6 +54,10 @@ export const MODES: Record<SizingMode, {percentile?: number; headroom?: number}>
 // report says they are Hoist's, and asks for the customer's own.
 export const DEFAULT_PRICES: Prices = {currency: 'EUR', vcpuHour: 0.04, gibHour: 0.005, nodeHour: 0}
 export const DEFAULT_NODE: NodeSize = {vcpu: 4, memoryGiB: 16, reservedVcpu: 0.1, reservedMemoryGiB: 0.5}
+/** Common machine shapes (vCPU, GiB), for packing when hoist.yaml names no node size. */
+export const NODE_CATALOGUE: NodeSize[] = [[1, 2], [2, 4], [2, 8], [4, 8], [4, 16], [8, 32], [16, 64], [32, 128]].map(([vcpu, memoryGiB]) => ({
+  vcpu: vcpu!, memoryGiB: memoryGiB!, reservedVcpu: DEFAULT_NODE.reservedVcpu, reservedMemoryGiB: DEFAULT_NODE.reservedMemoryGiB,
+}))
 export const DEFAULT_EFFORT: EffortFactors = {
   kinds: {webserver: 1, proxy: 1, cache: 0.5, batch: 0.5, runtime: 1.5, queue: 1.5, appserver: 2, database: 2, search: 2, generic: 2},
   perHost: 1,
@@ -111,7 +117,7 @@ export function reportSettings(config: HoistConfig): ReportSettings {
   ) as Record<EffortFactorKey, number>
   const industry = {vm: pick('industry.vm', INDUSTRY.vm, undefined), bareMetal: pick('industry.bareMetal', INDUSTRY.bareMetal, undefined)}
   pick('hoursPerMonth', HOURS_PER_MONTH, undefined)
-  return {mode, sizing, prices, node, effort: {...factors, kinds}, industry, assumptions}
+  return {mode, sizing, prices, node, nodeChosen: config.node === undefined, effort: {...factors, kinds}, industry, assumptions}
 }
 
 export const EFFORT_LABELS: Record<EffortFactorKey, string> = {

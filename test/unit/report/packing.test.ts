@@ -56,3 +56,18 @@ describe('the portfolio pays for whole nodes', () => {
     expect(r.totals.cost.after.monthly.value).toBe(32.27)
   })
 })
+
+describe('the node size when hoist.yaml names none', () => {
+  it('is the cheapest of the common sizes for what is packed, preferring fewer, larger nodes on a tie', async () => {
+    const {cheapestNode} = await import('../../../src/report/portfolio.js')
+    const {reportSettings} = await import('../../../src/report/settings.js')
+    const settings = reportSettings({})
+    expect(settings.nodeChosen).toBe(true)
+    const small = [{host: 'h', service: 'a', cpu: 0.2, memoryGiB: 0.5}, {host: 'h', service: 'b', cpu: 0.1, memoryGiB: 0.4}]
+    expect(cheapestNode(small, settings)).toMatchObject({vcpu: 1, memoryGiB: 2})
+    // Memory-heavy: 2 vCPU / 8 GiB is cheaper than 4 / 16 half empty, and than 2 / 4 twice over.
+    const heavy = [{host: 'h', service: 'db', cpu: 0.5, memoryGiB: 6}]
+    expect(cheapestNode(heavy, settings)).toMatchObject({vcpu: 2, memoryGiB: 8})
+    expect(reportSettings({node: {vcpu: 8, memoryGiB: 32}}).nodeChosen).toBe(false)
+  })
+})
