@@ -19,10 +19,11 @@ traced to the plan field behind it), .dockerignore, rootfs/ (the copied files), 
 was copied, skipped, capped, redacted), migrate.sh (the data-migration step for cut-over), and
 hosts/<host>/artifacts.json. A service that cannot be lifted faithfully is skipped, with the reason.
 
-Per host it also writes compose.yaml (the services together, secrets from your environment at
-\`up\` time) and linuxkit.yml (a minimal immutable substrate: a disk per data path, each service a
-container with only the capabilities it needs, restarted when it crashes); --target k8s adds
-kubernetes.yaml (Deployments or StatefulSets, Services, PersistentVolumeClaims, CronJobs).`
+Per host it also writes compose.yaml (the services together; each secret a file in the folder
+$HOIST_SECRETS_DIR names at \`up\` time, kept outside the output folder) and linuxkit.yml (a
+minimal immutable substrate: a disk per data path, each service a container with only the
+capabilities it needs, restarted when it crashes); --target k8s adds kubernetes.yaml (Deployments
+or StatefulSets, Services, PersistentVolumeClaims, CronJobs).`
 
   static override examples = [
     '<%= config.bin %> generate',

@@ -202,25 +202,6 @@ describe('fidelity: lifted applications answer like the originals', () => {
     expect(row.answered, once.log).toBe(true)
   }, 1_200_000)
 
-  it('hoist verify builds, runs and checks the generated services, and fails one that answers differently', async () => {
-    const {out} = hosts.legacy
-    const secrets = join(dir, 'secrets')
-    mkdirSync(secrets, {recursive: true})
-    for (const s of hosts.legacy.artifacts.services.flatMap((x) => x.secrets)) writeFileSync(join(secrets, s.name), PLANTED_SECRET)
-    const args = ['verify', '--out', out, '--host', 'legacy', '--engine', 'podman', '--pull', 'never', '--network', 'none', '--secrets', secrets]
-    const good = await hoist([...args, '--service', 'nginx', '--service', 'app', '--service', 'redis'], 900_000)
-    expect(good.code, `${good.stdout}\n${good.stderr}`).toBe(0)
-    expect(good.stdout).toMatch(/legacy\/nginx.*yes.*yes.*yes.*80 yes.*yes.*pass/)
-    expect(good.stdout).toMatch(/legacy\/app .*pass/)
-    // The site in the build context no longer says what the original said.
-    const index = join(out, 'hosts/legacy/services/nginx/rootfs/var/www/html/index.html')
-    writeFileSync(index, readFileSync(index, 'utf8').replace(FIXTURE_MARKERS.site, 'something else'))
-    const bad = await hoist([...args, '--service', 'nginx'], 900_000)
-    expect(bad.code).toBe(1)
-    expect(bad.stdout).toMatch(/the original answered HTTP 200 for \/ .*; the container HTTP 200/)
-    expect(bad.stdout).toMatch(/legacy\/nginx.*FAIL/)
-  }, 1_800_000)
-
   it('compose.yaml brings the legacy host\'s services up together (podman-compose from Debian), and they answer', async () => {
     const {out} = hosts.legacy
     const cwd = join(out, 'hosts/legacy')
@@ -245,6 +226,25 @@ describe('fidelity: lifted applications answer like the originals', () => {
     } finally {
       await compose(['down', '-v']).catch(() => undefined)
     }
+  }, 1_800_000)
+
+  it('hoist verify builds, runs and checks the generated services, and fails one that answers differently', async () => {
+    const {out} = hosts.legacy
+    const secrets = join(dir, 'secrets')
+    mkdirSync(secrets, {recursive: true})
+    for (const s of hosts.legacy.artifacts.services.flatMap((x) => x.secrets)) writeFileSync(join(secrets, s.name), PLANTED_SECRET)
+    const args = ['verify', '--out', out, '--host', 'legacy', '--engine', 'podman', '--pull', 'never', '--network', 'none', '--secrets', secrets]
+    const good = await hoist([...args, '--service', 'nginx', '--service', 'app', '--service', 'redis'], 900_000)
+    expect(good.code, `${good.stdout}\n${good.stderr}`).toBe(0)
+    expect(good.stdout).toMatch(/legacy\/nginx.*yes.*yes.*yes.*80 yes.*yes.*pass/)
+    expect(good.stdout).toMatch(/legacy\/app .*pass/)
+    // The site in the build context no longer says what the original said (last: the image stays so).
+    const index = join(out, 'hosts/legacy/services/nginx/rootfs/var/www/html/index.html')
+    writeFileSync(index, readFileSync(index, 'utf8').replace(FIXTURE_MARKERS.site, 'something else'))
+    const bad = await hoist([...args, '--service', 'nginx'], 900_000)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/the original answered HTTP 200 for \/ .*; the container HTTP 200/)
+    expect(bad.stdout).toMatch(/legacy\/nginx.*FAIL/)
   }, 1_800_000)
 
   it('hoist lift ended with a report whose figures are report.json\'s', () => {
