@@ -6,6 +6,7 @@ import type {FileSource} from '../fetch/source.js'
 import type {SshPrompter} from './ssh-auth.js'
 import {DEFAULT_CONNECT_TIMEOUT_MS, endClient, forward, openConnection, type ConnectSettings} from './ssh-connection.js'
 import {execOverSsh, type ConnectionWatch} from './ssh-exec.js'
+import {acquireJumps} from './ssh-jumps.js'
 import {openSftpSource} from './ssh-sftp.js'
 import type {HopScope, HostKeyOutcome} from './ssh-hostkey.js'
 import type {SshTarget} from './target.js'
@@ -61,29 +62,41 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
     keepaliveCountMax: options.keepaliveCountMax ?? 4,
   }
-  const hops = [...target.proxyJump, {...target, proxyJump: []}]
-  const clients: SshClient[] = []
   const notes: string[] = []
-  let hostKey: HostKeyOutcome | undefined
-  try {
-    for (const [index, hop] of hops.entries()) {
-      const last = index === hops.length - 1
-      const scope: HopScope = {host: target.label, who: last ? target.label : `jump host ${hop.label} (on the way to ${target.label})`}
-      const previous = clients[index - 1]
-      const sock = previous ? await forward(previous, hop, scope, options.connectTimeoutMs ?? hop.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) : undefined
-      const opened = await openConnection(hop, scope, sock, settings, notes)
-      clients.push(opened.client)
-      hostKey = opened.hostKey
+  const final = {...target, proxyJump: []}
+  const finalScope: HopScope = {host: target.label, who: target.label}
+  if (target.proxyJump.length === 0) {
+    const opened = await openConnection(final, finalScope, undefined, settings, notes)
+    return makeTransport(target, opened.client, opened.hostKey, notes, async () => undefined)
+  }
+  const connectTimeout = (hop: SshTarget) => options.connectTimeoutMs ?? hop.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  // The jump hosts are shared with the other targets behind them (ssh-jumps.ts).
+  const jumps = await acquireJumps(target.proxyJump, async () => {
+    const clients: SshClient[] = []
+    try {
+      for (const hop of target.proxyJump) {
+        const scope: HopScope = {host: target.label, who: `jump host ${hop.label} (on the way to ${target.label})`}
+        const previous = clients[clients.length - 1]
+        const sock = previous ? await forward(previous, hop, scope, connectTimeout(hop)) : undefined
+        clients.push((await openConnection(hop, scope, sock, settings, notes)).client)
+      }
+      return clients
+    } catch (error) {
+      for (const client of clients.reverse()) client.end()
+      throw error
     }
+  })
+  try {
+    const sock = await forward(jumps.last, final, finalScope, connectTimeout(final))
+    const opened = await openConnection(final, finalScope, sock, settings, notes)
+    return makeTransport(target, opened.client, opened.hostKey, notes, () => jumps.release())
   } catch (error) {
-    for (const client of clients.reverse()) client.end()
+    await jumps.release()
     throw error
   }
-  return makeTransport(target, clients, hostKey as HostKeyOutcome, notes)
 }
 
-function makeTransport(target: SshTarget, clients: SshClient[], hostKey: HostKeyOutcome, notes: string[]): SshTransport {
-  const client = clients[clients.length - 1] as SshClient
+function makeTransport(target: SshTarget, client: SshClient, hostKey: HostKeyOutcome, notes: string[], releaseJumps: () => Promise<void>): SshTransport {
   const watchers = new Set<(error: HoistError) => void>()
   let lost: HoistError | undefined
   let lastError: string | undefined
@@ -113,7 +126,8 @@ function makeTransport(target: SshTarget, clients: SshClient[], hostKey: HostKey
     openFiles: () => openSftpSource(client, target.label, connection),
     close: async () => {
       closing = true
-      for (const each of [...clients].reverse()) await endClient(each)
+      await endClient(client)
+      await releaseJumps()
     },
   }
 }

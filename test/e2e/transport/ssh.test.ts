@@ -5,6 +5,7 @@ import os from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {fingerprintSha256} from '../../../src/collect/transport/known-hosts.js'
+import {openJumpChains} from '../../../src/collect/transport/ssh-jumps.js'
 import {connectSsh, type SshConnectOptions, type SshPrompter, type SshTransport} from '../../../src/collect/transport/ssh.js'
 import type {SshTarget} from '../../../src/collect/transport/target.js'
 import {freePort, makeKey, startSshd, type RunningSshd} from './sshd.js'
@@ -318,6 +319,24 @@ describe('ProxyJump', () => {
     while ((disconnects(sshdA) === beforeA || disconnects(sshdB) === beforeB) && Date.now() < closedBy) await new Promise((resolve) => setTimeout(resolve, 50))
     expect(disconnects(sshdA)).toBe(beforeA + 1)
     expect(disconnects(sshdB)).toBe(beforeB + 1)
+  })
+
+  it('shares one jump-host connection between the targets behind it, and closes it with the last', async () => {
+    const before = acceptedLogins(sshdA)
+    const hop = target(sshdA.port, [clientKey.file])
+    const [one, two] = await Promise.all([connect(target(sshdB.port, [clientKey.file], [hop])), connect(target(sshdB.port, [clientKey.file], [hop]))])
+    expect(acceptedLogins(sshdA)).toBe(before + 1)
+    expect(openJumpChains()).toBe(1)
+    for (const ssh of [one!, two!]) expect((await ssh.exec('echo shared', {timeoutMs: 5_000, maxBytes: 100})).stdout.toString()).toBe('shared\n')
+    await one!.close()
+    expect(openJumpChains()).toBe(1)
+    expect((await two!.exec('echo still', {timeoutMs: 5_000, maxBytes: 100})).stdout.toString()).toBe('still\n')
+    await two!.close()
+    expect(openJumpChains()).toBe(0)
+    // The next target opens a fresh chain.
+    const three = await connect(target(sshdB.port, [clientKey.file], [hop]))
+    expect(acceptedLogins(sshdA)).toBe(before + 2)
+    await three.close()
   })
 
   it('follows a chain of two hops (A, then B, then A again)', async () => {

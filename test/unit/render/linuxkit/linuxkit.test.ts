@@ -1,5 +1,3 @@
-import {readFileSync} from 'node:fs'
-import {resolve} from 'node:path'
 import {Ajv} from 'ajv'
 import AjvDraft04 from 'ajv-draft-04'
 import {describe, expect, it} from 'vitest'
@@ -9,10 +7,11 @@ import {diskLabel} from '../../../../src/render/linuxkit/disks.js'
 import {renderLinuxkit, serialiseLinuxkit} from '../../../../src/render/linuxkit/linuxkit.js'
 import {CONTAINER_KEYS, linuxkitSchema} from '../../../../src/render/linuxkit/linuxkit.schema.js'
 import type {HostFacts} from '../../../../src/types/facts.js'
+import {linuxkitReference} from './reference.js'
 import {expectGoldenAndValid, fixture, fixtureFacts, FIXTURE_HOSTS, makeArtifacts, makePlan, makeService, schemaErrors} from '../fixture-artifacts.js'
 
 // LinuxKit's own schema is reference data beside the project (../shared), read where it lies.
-const LINUXKIT_SCHEMA = JSON.parse(readFileSync(resolve('../shared/linuxkit/schema.json'), 'utf8')) as {definitions: {image: {properties: object}}}
+const LINUXKIT_SCHEMA = JSON.parse(linuxkitReference('schema.json')) as {definitions: {image: {properties: object}}}
 // ajv-draft-04 is CommonJS: under NodeNext its class is the default export's `default`.
 const linuxkitValidator = new AjvDraft04.default({allErrors: true, strict: false}).compile(LINUXKIT_SCHEMA)
 const hoistValidator = new Ajv({strict: true, allErrors: true}).compile(linuxkitSchema)
@@ -36,7 +35,7 @@ describe('linuxkit.yml', () => {
   })
 
   it('pins kernel and init to the versions of LinuxKit\'s examples', () => {
-    const example = parse(readFileSync(resolve('../shared/linuxkit/example-linuxkit.yml'), 'utf8')) as {kernel: {image: string}; init: string[]}
+    const example = parse(linuxkitReference('example-linuxkit.yml')) as {kernel: {image: string}; init: string[]}
     const manifest = render([])
     expect(manifest.kernel.image).toBe(example.kernel.image)
     expect(manifest.init).toEqual(example.init)
