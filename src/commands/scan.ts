@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {HoistCommand, parseDuration} from '../base-command.js'
-import {lineProgress, liveProgress} from '../batch/progress.js'
 import {runBatch, type BatchJob} from '../batch/runner.js'
 import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/collect.js'
 import {defaultName, scanLocal, scanSnapshot, scanSsh, type ScanResult, type SshScanOptions} from '../collect/scan.js'
@@ -118,9 +117,9 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     const keepFacts = jobs.length === 1 || this.jsonEnabled()
     // Progress for batches only: a live view on a terminal, plain lines otherwise, nothing under --json.
     const showProgress = jobs.length > 1 && !flags.quiet && !this.jsonEnabled()
-    const progress = showProgress
-      ? process.stderr.isTTY ? liveProgress(jobs.map((j) => j.name)) : lineProgress((line) => this.logToStderr(line))
-      : undefined
+    // listr2 is loaded only for batches: a single scan starts about 40 ms sooner without it.
+    const progress = showProgress ? await import('../batch/progress.js').then(({lineProgress, liveProgress}) =>
+      process.stderr.isTTY ? liveProgress(jobs.map((j) => j.name)) : lineProgress((line) => this.logToStderr(line))) : undefined
     const outcomes = await runBatch(
       jobs.map((job) => ({
         name: job.name,
