@@ -1,5 +1,5 @@
 import type {Service} from '../types/plan.js'
-import {shellWord} from './dockerfile/view.js'
+import {shellWord} from '../shell.js'
 
 type Strategy = 'pg_dumpall' | 'mysqldump' | 'mongodump' | 'copy'
 

@@ -3,7 +3,7 @@ import type {GeneratedService} from '../types/artifacts.js'
 import type {HostFacts} from '../types/facts.js'
 import type {Plan, Service} from '../types/plan.js'
 import {DOCKERIGNORE} from './dockerfile/dockerignore.js'
-import {entrypointScript} from './dockerfile/entrypoint.js'
+import {entrypointScript, placeholderFiles} from './dockerfile/entrypoint.js'
 import {lintDockerfile} from './dockerfile/lint/index.js'
 import type {LintFinding} from './dockerfile/lint/types.js'
 import {dockerfileTemplate} from './dockerfile/templates.js'
@@ -46,9 +46,8 @@ export function renderService(plan: Plan, service: Service, facts: HostFacts, fe
     {path: '.dockerignore', content: DOCKERIGNORE, mode: 0o644},
   ]
   if (view.base.debian && view.packages.length > 0) files.push({path: 'hoist/apt-preferences', content: aptPreferences(facts), mode: 0o644})
-  const placeholderFiles = [...new Set((fetched?.secrets ?? []).map((s) => s.file))]
   if (view.entrypoint) {
-    files.push({path: 'hoist/entrypoint.sh', content: entrypointScript({service: service.name, envSecrets: service.secrets, files: placeholderFiles, secretFiles: fetched?.secretFiles ?? []}), mode: 0o755})
+    files.push({path: 'hoist/entrypoint.sh', content: entrypointScript({service: service.name, envSecrets: service.secrets, files: placeholderFiles(fetched), secretFiles: fetched?.secretFiles ?? []}), mode: 0o755})
   }
   const migrate = migrationScript(service, plan.host)
   if (migrate) files.push({path: 'migrate.sh', content: migrate, mode: 0o755})

@@ -47,11 +47,6 @@ export function questionFor(check: Service['healthcheck']): Question | undefined
   return {type: 'command', command: check.command}
 }
 
-/** argv as one sh command line (for a transport that runs a command string). */
-export function shellLine(argv: string[]): string {
-  return argv.map((word) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ')
-}
-
 /**
  * Asks until the answer is a good one or time runs out: a port can accept connections (the health
  * check passes) a few seconds before the application behind it answers (Tomcat deploying its apps).

@@ -1,5 +1,5 @@
-import {shellWord} from '../dockerfile/view.js'
 import {Document} from 'yaml'
+import {shellLine} from '../../shell.js'
 import type {Artifacts, GeneratedService} from '../../types/artifacts.js'
 import type {HostFacts} from '../../types/facts.js'
 import type {Plan} from '../../types/plan.js'
@@ -97,7 +97,7 @@ function composeHealthcheck(service: GeneratedService): ComposeHealthcheck | und
   return {
     // One shell line (CMD-SHELL), not the exec list: podman-compose 1.0 (Debian 12's) joins a CMD
     // list into a broken shell string; every generated image has /bin/sh.
-    test: ['CMD-SHELL', literal(argv.map(shellWord).join(' '))],
+    test: ['CMD-SHELL', literal(shellLine(argv))],
     interval: `${check.intervalSeconds}s`,
     timeout: `${check.timeoutSeconds}s`,
     retries: check.retries,

@@ -1,6 +1,6 @@
 import type {FetchReport} from '../../collect/fetch/report.js'
 import type {HostFacts} from '../../types/facts.js'
-import {shellWord} from './view.js'
+import {shellWord} from '../../shell.js'
 
 export type PackageFamily = 'apt' | 'yum' | 'apk' | 'none'
 

@@ -1,4 +1,10 @@
-import {shellWord} from './view.js'
+import type {FetchReport} from '../../collect/fetch/report.js'
+import {shellWord} from '../../shell.js'
+
+/** The copied files holding placeholders, each once. */
+export function placeholderFiles(fetched: Pick<FetchReport, 'secrets'> | undefined): string[] {
+  return [...new Set((fetched?.secrets ?? []).map((s) => s.file))]
+}
 
 export interface EntrypointInput {
   service: string

@@ -1,6 +1,8 @@
 import type {FetchReport} from '../../collect/fetch/report.js'
 import type {HostFacts} from '../../types/facts.js'
 import type {Plan, Service} from '../../types/plan.js'
+import {shellWord} from '../../shell.js'
+import {placeholderFiles} from './entrypoint.js'
 import {accountCommands, packageFamily, type PackageFamily} from './accounts.js'
 import {healthcheckOf, type RenderedHealthcheck} from './healthcheck.js'
 import {ownershipCommands} from './ownership.js'
@@ -42,10 +44,9 @@ export function dockerfileView(plan: Plan, service: Service, facts: HostFacts, f
     return `services.${service.name}.${name} — ${what}${reasons.length ? ` (${[...new Set(reasons)].join('; ')})` : fallback ? ` (${fallback})` : ''}`
   }
   const group = primaryGroup(service.user, facts)
-  const placeholders = [...new Set((fetched?.secrets ?? []).map((s) => s.file))]
   const secretsNeeded = service.secrets.length > 0 || (fetched?.secrets.length ?? 0) > 0 || (fetched?.secretFiles.length ?? 0) > 0
   const healthcheck = service.healthcheck ? healthcheckOf(service.healthcheck, family) : null
-  const owners = fetched ? ownershipCommands(fetched, facts, service.user === 'root' ? [] : placeholders.map((file) => ({path: file, user: service.user, group}))) : []
+  const owners = fetched ? ownershipCommands(fetched, facts, service.user === 'root' ? [] : placeholderFiles(fetched).map((file) => ({path: file, user: service.user, group}))) : []
 
   return {
     host: plan.host,
@@ -105,9 +106,4 @@ function primaryGroup(user: string, facts: HostFacts): string {
 /** A value inside ENV "…": Docker unescapes \\ and \", and expands $ unless escaped. */
 function dockerQuote(value: string): string {
   return value.replace(/[\\"$]/g, (c) => `\\${c}`)
-}
-
-/** A path as one shell word. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
 }

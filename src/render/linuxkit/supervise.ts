@@ -7,6 +7,7 @@
  * The script is written once into the substrate (files:) and bound read-only into each service.
  */
 import type {GeneratedService} from '../../types/artifacts.js'
+import {shellLine} from '../../shell.js'
 import {healthArgv} from '../runtime.js'
 import type {LinuxkitFile} from './types.js'
 
@@ -70,12 +71,8 @@ export function supervisedCommand(service: GeneratedService): string[] {
   const argv = healthArgv(service)
   const check = service.healthcheck
   const health = argv && check
-    ? [argv.map(shellQuote).join(' '), String(check.intervalSeconds), String(check.timeoutSeconds), String(check.retries), String(check.startPeriodSeconds)]
+    ? [shellLine(argv), String(check.intervalSeconds), String(check.timeoutSeconds), String(check.retries), String(check.startPeriodSeconds)]
     : ['', '0', '0', '0', '0']
   return ['/bin/sh', SUPERVISOR_PATH, service.name, ...health, ...service.command]
 }
 
-/** One word for `sh -c`: single-quoted unless it is plainly safe. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
-}

@@ -13,6 +13,7 @@ import {detectEngine, type Engine} from '../../../src/verify/engine.js'
 import {waitForHealth} from '../../../src/verify/health.js'
 import {formatFigure, isFigure} from '../../../src/report/format.js'
 import {at, shownFigures} from '../../unit/report/figures.js'
+import {shellLine} from '../../../src/shell.js'
 import {hoist} from '../cli.js'
 import {ensureRootfs, FIXTURE_MARKERS, PLANTED_SECRET, startFixtureHost, type FixtureHost} from '../hosts/host.js'
 import {ensureStacksRootfs, STACK_MARKERS, startStacksHost} from '../hosts/stacks/stacks-host.js'
@@ -126,13 +127,9 @@ function askContainer(name: string, q: Question): Promise<Answer> {
 }
 
 async function askOriginal(host: FixtureHost, q: Question, user?: string): Promise<Answer> {
-  const argv = questionArgv(q).map(shellQuote).join(' ')
+  const argv = shellLine(questionArgv(q))
   const r = await host.exec(user ? `runuser -u ${user} -- ${argv}` : argv)
   return readAnswer(q, r.code, Buffer.from(r.stdout))
-}
-
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`
 }
 
 describe('fidelity: lifted applications answer like the originals', () => {

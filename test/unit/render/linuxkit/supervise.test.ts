@@ -3,7 +3,8 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {shellQuote, SUPERVISE_SCRIPT, supervisedCommand, SUPERVISOR_PATH} from '../../../../src/render/linuxkit/supervise.js'
+import {shellWord} from '../../../../src/shell.js'
+import {SUPERVISE_SCRIPT, supervisedCommand, SUPERVISOR_PATH} from '../../../../src/render/linuxkit/supervise.js'
 import {makeService} from '../fixture-artifacts.js'
 
 /** Runs the supervisor with /bin/sh for `ms`, then stops it as LinuxKit would (SIGTERM). */
@@ -50,6 +51,6 @@ describe('hoist-supervise (LinuxKit does not restart services)', () => {
       '/usr/sbin/nginx', '-g', 'daemon off;',
     ])
     expect(supervisedCommand(makeService('job')).slice(2, 8)).toEqual(['job', '', '0', '0', '0', '0'])
-    expect(shellQuote('redis-cli')).toBe('redis-cli')
+    expect(shellWord('redis-cli')).toBe('redis-cli')
   })
 })
