@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {namedPaths, namedPorts, namedRuntimeDirs} from './discover.js'
+import {namedInText} from './discover.js'
 import {atMaxFiles, capHit, noteNamed, recordTrouble, safeMode, skip, type FetchRun} from './run.js'
 import {holdsPrivateKey, isSecretFileName, secretFileName} from './secret-files.js'
 import {redactText} from './secret-text.js'
@@ -38,11 +38,12 @@ export async function copyFile(run: FetchRun, path: string, stat: FileStat, role
     for (const secret of redacted.secrets) report.secrets.push({name: secret.name, file: path, line: secret.line})
     if (redactions > 0) data = Buffer.from(redacted.text, 'latin1')
     // Paths are looked for in the redacted text: nothing is ever chased from inside a secret.
-    for (const named of namedPaths(redacted.text, path)) noteNamed(run, named.path, path, named.line)
-    for (const p of namedPorts(redacted.text)) {
+    const named = namedInText(redacted.text, path)
+    for (const each of named.paths) noteNamed(run, each.path, path, each.line)
+    for (const p of named.ports) {
       if (!run.report.namedPorts.some((n) => n.port === p.port)) run.report.namedPorts.push({port: p.port, file: path, line: p.line})
     }
-    for (const dir of namedRuntimeDirs(redacted.text)) {
+    for (const dir of named.runtimeDirs) {
       if (!run.report.runtimeDirs.some((d) => d.path === dir.path)) run.report.runtimeDirs.push({path: dir.path, namedIn: {file: path, line: dir.line}})
     }
   }

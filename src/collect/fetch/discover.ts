@@ -50,66 +50,69 @@ export function isDiscoverable(path: string): boolean {
   return !RUNTIME_LEAF.test(parts[parts.length - 1] as string)
 }
 
-/**
- * Absolute paths named in a text file, first mention of each, in order; at most `limit` of them, so a
- * hostile file full of paths costs little. `file` is where the text came from: a file never names itself.
- */
-export function namedPaths(text: string, file: string, limit = 1000): NamedPath[] {
-  const found = new Map<string, number>()
-  const lines = text.split('\n')
-  for (const [index, line] of lines.entries()) {
-    for (const match of line.matchAll(ABSOLUTE_PATH)) {
-      const raw = match[0].replace(/[.]+$/, '')
-      // `..` is left to the host to resolve: as text it could name the wrong place.
-      if (hostPathProblem(raw)) continue
-      const path = normaliseHostPath(raw)
-      if (path === file || found.has(path) || !isDiscoverable(path)) continue
-      found.set(path, index + 1)
-      if (found.size >= limit) return toList(found)
-    }
-  }
-  return toList(found)
-}
-
-function toList(found: Map<string, number>): NamedPath[] {
-  return [...found].map(([path, line]) => ({path, line}))
-}
+/** A line that is a comment in the usual config and script syntaxes (#, ;, //, --, C blocks). */
+export const COMMENT_LINE = /^[ \t]*(#|;|\/\/|--|\/\*|\*)/
 
 // Where a program writes its logs and runtime files: never copied, but the folder must exist (and be
 // the service's) or the program fails to start, as gunicorn does without its errorlog folder.
 const RUNTIME_ROOTS = ['/var/log/', '/run/', '/var/run/']
 
-/** Folders under /var/log and /run that a text file names (a named file's folder), first mention of each. */
-export function namedRuntimeDirs(text: string, limit = 100): NamedPath[] {
-  const found = new Map<string, number>()
-  for (const [index, line] of text.split('\n').entries()) {
-    for (const match of line.matchAll(ABSOLUTE_PATH)) {
-      const raw = match[0].replace(/[.]+$/, '').replace(/\/+$/, '')
-      if (hostPathProblem(raw) || !RUNTIME_ROOTS.some((root) => raw.startsWith(root))) continue
-      const path = normaliseHostPath(raw)
-      const last = path.slice(path.lastIndexOf('/') + 1)
-      const dir = last.includes('.') ? path.slice(0, path.lastIndexOf('/')) : path
-      if (RUNTIME_ROOTS.some((root) => `${dir}/` === root) || found.has(dir)) continue
-      found.set(dir, index + 1)
-      if (found.size >= limit) return toList(found)
-    }
-  }
-  return toList(found)
-}
-
 // `port = 5432`, `port: 6379`, `localhost:5432`, `127.0.0.1:11211`: a local port a config points at.
 const NAMED_PORT = /(?:^|[^A-Za-z0-9_])port["']?[ \t]*[=:][ \t]*["']?(\d{2,5})\b|(?:localhost|127\.0\.0\.1|\[::1\]):(\d{2,5})\b/gi
 
-/** Local ports a text file names, first mention of each: the services on this host it talks to. */
-export function namedPorts(text: string, limit = 50): {port: number; line: number}[] {
-  const found = new Map<number, number>()
+export interface NamedInText {
+  /** Absolute paths discovery may fetch. */
+  paths: NamedPath[]
+  /** Folders under /var/log and /run (a named file's folder). */
+  runtimeDirs: NamedPath[]
+  /** Local ports, outside comment lines: the services on this host it talks to. */
+  ports: {port: number; line: number}[]
+}
+
+export interface NamedLimits {
+  paths: number
+  runtimeDirs: number
+  ports: number
+}
+
+const LIMITS: NamedLimits = {paths: 1000, runtimeDirs: 100, ports: 50}
+
+/**
+ * What a text file names, in one pass over its lines: first mention of each, in order, at most a
+ * limit of each kind so a hostile file full of names costs little. `file` is where the text came
+ * from: a file never names itself.
+ */
+export function namedInText(text: string, file: string, limits: Partial<NamedLimits> = {}): NamedInText {
+  const max = {...LIMITS, ...limits}
+  const paths = new Map<string, number>()
+  const dirs = new Map<string, number>()
+  const ports = new Map<number, number>()
   for (const [index, line] of text.split('\n').entries()) {
-    if (/^[ \t]*(#|;|\/\/)/.test(line)) continue
+    for (const match of line.matchAll(ABSOLUTE_PATH)) {
+      const raw = match[0].replace(/[.]+$/, '')
+      // `..` is left to the host to resolve: as text it could name the wrong place.
+      if (hostPathProblem(raw)) continue
+      const path = normaliseHostPath(raw)
+      if (paths.size < max.paths && path !== file && !paths.has(path) && isDiscoverable(path)) paths.set(path, index + 1)
+      const dir = runtimeDir(path)
+      if (dir && dirs.size < max.runtimeDirs && !dirs.has(dir)) dirs.set(dir, index + 1)
+    }
+    if (COMMENT_LINE.test(line)) continue
     for (const match of line.matchAll(NAMED_PORT)) {
       const port = Number(match[1] ?? match[2])
-      if (port > 0 && port < 65536 && !found.has(port)) found.set(port, index + 1)
-      if (found.size >= limit) break
+      if (port > 0 && port < 65536 && ports.size < max.ports && !ports.has(port)) ports.set(port, index + 1)
     }
   }
-  return [...found].map(([port, line]) => ({port, line}))
+  return {paths: toList(paths), runtimeDirs: toList(dirs), ports: [...ports].map(([port, line]) => ({port, line}))}
+}
+
+/** The folder under /var/log or /run a path names (its own folder when it names a file), if any. */
+function runtimeDir(path: string): string | undefined {
+  if (!RUNTIME_ROOTS.some((root) => path.startsWith(root))) return undefined
+  const dir = path.slice(path.lastIndexOf('/') + 1).includes('.') ? path.slice(0, path.lastIndexOf('/')) : path
+  return RUNTIME_ROOTS.some((root) => `${dir}/` === root) ? undefined : dir
+}
+
+function toList<K>(found: Map<K, number>): {path: K; line: number}[] {
+  return [...found].map(([path, line]) => ({path, line}))
 }

@@ -1,5 +1,6 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {isSecretName, REDACTED, redactLines} from '../redact.js'
+import {COMMENT_LINE} from './discover.js'
 import {envWord, fileStem} from './host-path.js'
 import {secretPlaceholder} from './report.js'
 
@@ -39,8 +40,6 @@ export interface RedactedText {
 // Source code: a secret there is a string literal; anything else after `password =` is an
 // expression (os.environ.get(…), conf['db']['password']) and is the program, kept as it is.
 const CODE_FILE = /\.(py|rb|js|mjs|cjs|ts|php|java|kt|groovy|scala|go|pl|pm|lua|cs|vb|erb|ejs)$/i
-// A commented-out value is still redacted, but it is no runtime parameter: nothing reads it.
-const COMMENT_LINE = /^[ \t]*(#|;|\/\/|--|\/\*|\*)/
 
 /** text is latin1-decoded bytes, so whatever the file's encoding, untouched bytes round-trip exactly. */
 export function redactText(text: string, file: string, names: SecretNames): RedactedText {
@@ -57,6 +56,7 @@ export function redactText(text: string, file: string, names: SecretNames): Reda
     const segments = after.split(REDACTED)
     const exact = alignValues(before, segments, false)
     const values = alignValues(before, segments, true)
+    // A commented-out value is still redacted, but it is no runtime parameter: nothing reads it.
     const comment = inBlock[i] === true || COMMENT_LINE.test(before)
     let result = segments[0] as string
     for (let k = 1; k < segments.length; k++) {

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
 import {dirSource} from '../../../../src/collect/fetch/dir-source.js'
-import {isDiscoverable, namedPaths} from '../../../../src/collect/fetch/discover.js'
+import {isDiscoverable, namedInText} from '../../../../src/collect/fetch/discover.js'
 import {fetchPaths} from '../../../../src/collect/fetch/fetch.js'
 import {hostTree, listTree, newSink} from './trees.js'
 
-describe('namedPaths', () => {
+describe('namedInText: paths', () => {
   it('finds quoted and bare absolute paths with their line, trimmed of punctuation', () => {
     const text = [
       'CONFIG = "/etc/billing/app.conf"',
@@ -14,7 +14,7 @@ describe('namedPaths', () => {
       'PATH=/usr/bin:/opt/tools/bin',
       'open(/home/billing/spool)',
     ].join('\n')
-    expect(namedPaths(text, '/opt/billing/app.py')).toEqual([
+    expect(namedInText(text, '/opt/billing/app.py').paths).toEqual([
       {path: '/etc/billing/app.conf', line: 1},
       {path: '/srv/billing/data', line: 2},
       {path: '/opt/billing/README.md', line: 3},
@@ -28,7 +28,7 @@ describe('namedPaths', () => {
 
   it('leaves out URLs, variables, relative paths, `..` and the file itself', () => {
     const text = 'http://example.com/etc/x.conf ${HOME}/etc/y $APP/etc/z ./etc/w etc/v /opt/a/../etc/passwd /opt/app/app.py s/etc/foo/bar/'
-    expect(namedPaths(text, '/opt/app/app.py')).toEqual([])
+    expect(namedInText(text, '/opt/app/app.py').paths).toEqual([])
   })
 
   it('never offers OS files, secrets-bearing places or folders too broad to copy', () => {
@@ -42,7 +42,7 @@ describe('namedPaths', () => {
 
   it('stops at its limit on a file full of paths', () => {
     const text = Array.from({length: 5000}, (_, i) => `/srv/p${i}`).join(' ')
-    expect(namedPaths(text, '/x', 10)).toHaveLength(10)
+    expect(namedInText(text, '/x', {paths: 10}).paths).toHaveLength(10)
   })
 })
 
@@ -104,16 +104,14 @@ describe('discovery during a fetch', () => {
 
 describe('log and runtime folders named in files', () => {
   it('gives the folder of a named log file, and a named runtime folder itself', async () => {
-    const {namedRuntimeDirs} = await import('../../../../src/collect/fetch/discover.js')
     const text = "accesslog = '/var/log/flask-app/access.log'\nerrorlog = '/var/log/flask-app/error.log'\npidfile /run/app/app.pid\nsocket /run/uwsgi\nlog /var/log/"
-    expect(namedRuntimeDirs(text)).toEqual([{path: '/var/log/flask-app', line: 1}, {path: '/run/app', line: 3}, {path: '/run/uwsgi', line: 4}])
+    expect(namedInText(text, '').runtimeDirs).toEqual([{path: '/var/log/flask-app', line: 1}, {path: '/run/app', line: 3}, {path: '/run/uwsgi', line: 4}])
   })
 })
 
 describe('local ports named in files', () => {
   it('finds port settings and loopback host:port pairs, not comments', async () => {
-    const {namedPorts} = await import('../../../../src/collect/fetch/discover.js')
     const text = "[database]\nhost = localhost\nport = 5432\n# port = 9999\nCACHE_URL=redis://127.0.0.1:6379/0\n\"port\": \"8080\""
-    expect(namedPorts(text)).toEqual([{port: 5432, line: 3}, {port: 6379, line: 5}, {port: 8080, line: 6}])
+    expect(namedInText(text, '').ports).toEqual([{port: 5432, line: 3}, {port: 6379, line: 5}, {port: 8080, line: 6}])
   })
 })
