@@ -38,20 +38,19 @@ try {
     ['hoist scan', process.execPath, ['bin/run.js', 'scan', target, '--identity', key, '--known-hosts', kh, '--out', out, '--quiet']],
     ['ansible setup+package_facts+service_facts', 'ansible-playbook', ['-i', inventory, playbook], {ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PIPELINING: 'True', ANSIBLE_STDOUT_CALLBACK: 'minimal'}],
   ]
-  const medians = new Map<string, number>()
-  for (const [name, cmd, args, env] of cases) {
-    const times: number[] = []
-    for (let i = 0; i < RUNS + 1; i++) {
+  // Rounds run every case once, in turn, so a slow spell of this machine (a shared VM) lands on all
+  // of them alike instead of on whichever case happened to be running.
+  const times = new Map<string, number[]>(cases.map(([name]) => [name, []]))
+  for (let round = 0; round < RUNS + 1; round++) {
+    for (const [name, cmd, args, env] of cases) {
       const started = performance.now()
       const r = spawnSync(cmd, args, {input: name.includes('probe') ? probe.script : '', env: {...process.env, ...env, SSH_AUTH_SOCK: ''}, maxBuffer: 256 << 20})
       const ms = performance.now() - started
       if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr.toString().slice(0, 500)}${r.stdout.toString().slice(0, 500)}`)
-      if (i > 0) times.push(ms) // the first run warms caches on both sides
+      if (round > 0) times.get(name)!.push(ms) // the first round warms caches on both sides
     }
-    times.sort((a, b) => a - b)
-    medians.set(name, times[Math.floor(times.length / 2)]!)
   }
-
+  const medians = new Map([...times].map(([name, t]) => [name, t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!]))
   const facts = JSON.parse(readFileSync(join(out, 'hosts', host.address, 'facts.json'), 'utf8')) as HostFacts
   const row = (name: string) => `${name.padEnd(46)} ${medians.get(name)!.toFixed(0).padStart(7)} ms`
   console.log(`bench/scan — fixture host ${host.address}, ${RUNS} runs each, medians`)

@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {main} from '../dist/main.js'
 
-// Bare `hoist` in a terminal is the wizard (DESIGN.md); without one (scripts, pipes) it stays the help.
-const args = process.argv.slice(2)
-const wizard = args.length === 0 && process.stdin.isTTY && process.stdout.isTTY
-await execute({dir: import.meta.url, args: wizard ? ['wizard'] : args})
+await main(process.argv.slice(2), {dir: import.meta.url})

@@ -1,0 +1,59 @@
+import {readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {build} from 'esbuild'
+import {packagePath} from './paths.js'
+
+/**
+ * `npm run build` (after the type check): bundles the CLI into dist/ with esbuild, then writes
+ * oclif.manifest.json.
+ *
+ * Why a bundle: a scan is mostly waiting on the host, and the rest was Node resolving, reading
+ * and compiling a few hundred small files (oclif alone is ~50). One entry per command plus shared
+ * chunks loads only what the command imports, from a handful of files.
+ * Why the manifest: with it, oclif loads only the command being run instead of importing every
+ * command to learn their flags. Both are generated, never committed, so neither drifts from src/.
+ */
+const EXTERNAL = [
+  'ssh2', // loads its optional native crypto addon by a path relative to its own files
+  'typescript', // oclif's development mode only; never needed by the built CLI
+  '@oclif/plugin-help', // an oclif plugin: oclif loads it from node_modules by itself
+]
+
+function commandFiles(dir: string): string[] {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return commandFiles(path)
+    return entry.name.endsWith('.ts') ? [path] : []
+  })
+}
+
+const root = packagePath()
+rmSync(join(root, 'dist'), {recursive: true, force: true})
+// oclif trusts an existing manifest: remove it first, or a new command stays invisible.
+rmSync(join(root, 'oclif.manifest.json'), {force: true})
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/main.ts', ...commandFiles(join(root, 'src/commands')).map((file) => relative(root, file))],
+  outdir: 'dist',
+  outbase: 'src',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: EXTERNAL,
+  // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
+  banner: {js: "import {createRequire as __hoistRequire} from 'node:module'; const require = __hoistRequire(import.meta.url);"},
+  logLevel: 'warning',
+})
+
+const {Config} = await import('@oclif/core')
+const config = await Config.load({root})
+const plugin = config.getPluginsList().find((p) => p.root === config.root)
+if (!plugin) throw new Error('hoist: oclif did not load the root plugin')
+// The loaded plugin carries its manifest; oclif's IPlugin interface just does not declare it.
+const {manifest} = plugin as unknown as {manifest: import('@oclif/core').Interfaces.Manifest}
+writeFileSync(join(root, 'oclif.manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
