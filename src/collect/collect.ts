@@ -2,7 +2,7 @@ import {HoistError} from '../errors.js'
 import type {HostFacts, HostIdentity} from '../types/facts.js'
 import {findNonce} from './probe/framing.js'
 import {parseProbeOutput} from './probe/parse.js'
-import {buildProbe, samplingParams, type Probe} from './probe/script.js'
+import {buildProbe, DEFAULT_PROBE_PARAMS, samplingParams, type Probe} from './probe/script.js'
 import type {Transport} from './transport/transport.js'
 
 export interface CollectOptions {
@@ -14,6 +14,8 @@ export interface CollectOptions {
   probeTimeoutMs: number
   /** All probe output together; past it the probe is cut off and what arrived is kept. */
   maxBytes: number
+  /** `--size-budget`: seconds du may spend sizing data paths on the host. */
+  sizeBudgetSeconds: number
 }
 
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
@@ -21,6 +23,7 @@ export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
   sampleSeconds: 0,
   probeTimeoutMs: 120_000,
   maxBytes: 64 * 1024 * 1024,
+  sizeBudgetSeconds: DEFAULT_PROBE_PARAMS.sizeBudgetSeconds,
 }
 
 export interface Collected {
@@ -39,7 +42,7 @@ export function probeCommand(sudo: boolean): string {
 export async function collect(transport: Transport, identity: Omit<HostIdentity, 'hostname'>, options: CollectOptions): Promise<Collected> {
   const timeoutMs = options.probeTimeoutMs + options.sampleSeconds * 1000
   // The host-side watchdog fires just after Hoist gives up, so the probe never outlives the scan.
-  const probe = buildProbe({...samplingParams(options.sampleSeconds, options.sampleIntervalSeconds), deadlineSeconds: timeoutMs / 1000 + 2})
+  const probe = buildProbe({...samplingParams(options.sampleSeconds, options.sampleIntervalSeconds), deadlineSeconds: timeoutMs / 1000 + 2, sizeBudgetSeconds: options.sizeBudgetSeconds})
   const command = probeCommand(options.sudo)
   const collectedAt = new Date().toISOString()
   const result = await transport.exec(command, {

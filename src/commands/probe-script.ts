@@ -18,13 +18,15 @@ output back and ingest it with \`hoist scan --from\`.`
 
   static override flags = {
     sample: Flags.string({description: 'Sample utilisation for this long (e.g. 30s, 5m) before finishing.', default: '0s'}),
+    // Longer than scan's: a hand run on an air-gapped host is not quickly repeated.
+    'size-budget': Flags.string({description: 'Time du may spend sizing data paths (held-open directories first); paths not reached are listed without a size.', default: '60s'}),
   }
 
   async run(): Promise<{script: string; sha256: string}> {
     const {flags} = await this.parse(ProbeScript)
     const sampling = samplingParams(parseDuration(flags.sample))
     // Run by hand there is no Hoist to give up: the probe ends itself after 5 minutes past sampling.
-    const probe = buildProbe({...sampling, deadlineSeconds: 300 + sampling.samples * sampling.intervalSeconds})
+    const probe = buildProbe({...sampling, deadlineSeconds: 300 + sampling.samples * sampling.intervalSeconds, sizeBudgetSeconds: parseDuration(flags['size-budget'])})
     if (!this.jsonEnabled()) process.stdout.write(probe.script)
     return {script: probe.script, sha256: probe.sha256}
   }

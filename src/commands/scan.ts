@@ -57,6 +57,7 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     'connect-timeout': Flags.string({description: 'Connect and handshake time limit per host (and per jump host).', default: '20s'}),
     'auth-timeout': Flags.string({description: 'Authentication time limit per host, not counting time at a prompt.', default: '30s'}),
     'probe-timeout': Flags.string({description: 'Time limit for the probe itself, on top of --sample.', default: '120s'}),
+    'size-budget': Flags.string({description: 'Time du may spend sizing data paths on each host (held-open directories first); paths not reached are listed without a size. 0s lists them unsized.', default: '3s'}),
     inventory: Flags.string({description: 'Scan the hosts of an inventory: CSV (host,user,port,identity,tags), Ansible INI/YAML, or ssh_config.'}),
     limit: Flags.string({description: 'With --inventory: only these groups, tags or names (globs; !pattern excludes; repeatable).', multiple: true}),
     concurrency: Flags.integer({description: 'Hosts scanned at once.', default: 10, min: 1, max: 256}),
@@ -81,6 +82,7 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
       sudo: flags.sudo,
       sampleSeconds: parseDuration(flags.sample),
       probeTimeoutMs: parseDuration(flags['probe-timeout']) * 1000,
+      sizeBudgetSeconds: parseDuration(flags['size-budget']),
     }
     const jobs: (BatchJob<ScanResult> & {target: string; transport: string; fromInventory?: boolean})[] = []
     const ssh = (name: string | undefined, extra: {identityFiles?: string[]; sshConfigPath?: string} = {}): SshScanOptions => ({

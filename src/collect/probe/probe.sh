@@ -15,6 +15,7 @@ HOIST_INTERVAL='__INTERVAL__'
 HOIST_CAP='__CAP__'
 HOIST_TIMEOUT='__TIMEOUT__'
 HOIST_DEADLINE='__DEADLINE__'
+HOIST_SIZE_BUDGET='__SIZE_BUDGET__'
 
 LC_ALL=C
 LANG=C
@@ -347,25 +348,54 @@ sec_mounts() {
 # their working directories, and the usual data roots. One bounded du for all of them (-l counts a
 # directory nested in another candidate in full; -x stays on one filesystem).
 # shellcheck disable=SC2012 # see sec_fds
+# Sizes the candidate data paths within HOIST_SIZE_BUDGET seconds in all. Every candidate is listed
+# first with "-" for its size; du's lines follow and give the sizes it found in time. Directories
+# processes hold open (a database's datadir) are sized first, then working directories and the
+# well-known places with the time left. du is killed at the limit and its buffered lines are lost,
+# so each group is one du: what a group did not finish stays "-".
 sec_datapaths() {
-  [ -n "$HAS_TIMEOUT" ] || { printf 'no-timeout-command\n'; return 0; }
   cd /proc || return 1
   {
     # An open directory (a database's datadir) is a candidate itself; an open file, its directory.
     ls -l [0-9]*/fd/ 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p' |
       grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sort -u |
-      while read -r f; do if [ -d "$f" ]; then printf '%s\n' "$f"; else printf '%s\n' "${f%/*}"; fi; done
-    ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p'
-    ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null
-  } | grep -v -e '^/$' -e '^/proc' -e '^/sys' -e '^/dev' -e '^/run' -e '^/tmp' | sort -u | head -n 200 | {
-    set --
-    while read -r d; do
-      if [ -d "$d" ]; then set -- "$@" "$d"; fi
+      while read -r f; do if [ -d "$f" ]; then printf '1 %s\n' "$f"; else printf '1 %s\n' "${f%/*}"; fi; done
+    ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/2 \1/p'
+    ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null | sed 's/^/2 /'
+  } | grep -v -e ' /$' -e ' /proc' -e ' /sys' -e ' /dev' -e ' /run' -e ' /tmp' |
+    awk '!seen[substr($0, 3)]++' | head -n 200 | {
+    first='' rest=''
+    while read -r group d; do
+      [ -d "$d" ] || continue
+      printf '%s\t%s\n' - "$d"
+      if [ "$group" = 1 ]; then first="$first$d
+"; else rest="$rest$d
+"; fi
     done
-    [ "$#" -gt 0 ] || return 0
-    timeout "$((HOIST_TIMEOUT * 3))" du -skxl "$@" 2>/dev/null
-    [ "$?" -ne 124 ] || printf '%s DEADLINE\n' "$M"
+    [ -n "$first$rest" ] || return 0
+    [ -n "$HAS_TIMEOUT" ] || { printf 'no-timeout-command\n'; return 0; }
+    read -r t0 _ </proc/uptime || t0=0.00
+    size_group "$first" "$HOIST_SIZE_BUDGET" || return 0
+    read -r t _ </proc/uptime || t=$t0
+    size_group "$rest" "$(( (HOIST_SIZE_BUDGET * 100 - (${t%.*}${t#*.} - ${t0%.*}${t0#*.})) / 100 ))"  || :
   }
+}
+
+# du over newline-separated directories ($1) for at most $2 seconds; DEADLINE (and 1) when cut short.
+size_group() {
+  [ -n "$1" ] || return 0
+  [ "$2" -gt 0 ] || { printf '%s DEADLINE\n' "$M"; return 1; }
+  seconds=$2 old_ifs=$IFS
+  IFS='
+'
+  set -f
+  # shellcheck disable=SC2086 # split on newlines only, without globbing, on purpose
+  set -- $1
+  set +f
+  IFS=$old_ifs
+  sizes=$(timeout "$seconds" du -skxl "$@" 2>/dev/null)
+  [ "$?" -ne 124 ] || { printf '%s DEADLINE\n' "$M"; return 1; }
+  [ -z "$sizes" ] || printf '%s\n' "$sizes"
 }
 
 sec_users() {

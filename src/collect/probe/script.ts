@@ -16,6 +16,8 @@ export interface ProbeParams {
   commandTimeoutSeconds: number
   /** The probe kills itself after this many seconds (0: never). Set just past Hoist's own timeout. */
   deadlineSeconds: number
+  /** Seconds du may spend sizing data paths, all together; what is not reached in time has no size. */
+  sizeBudgetSeconds: number
 }
 
 export interface Probe {
@@ -33,6 +35,7 @@ export const DEFAULT_PROBE_PARAMS: Omit<ProbeParams, 'nonce'> = {
   sectionCapBytes: 8 * 1024 * 1024,
   commandTimeoutSeconds: 10,
   deadlineSeconds: 300,
+  sizeBudgetSeconds: 3,
 }
 
 let template: string | undefined
@@ -73,8 +76,9 @@ export function buildProbe(params: Partial<ProbeParams> = {}): Probe {
     __CAP__: String(Math.max(4096, Math.floor(p.sectionCapBytes))),
     __TIMEOUT__: String(Math.max(1, Math.floor(p.commandTimeoutSeconds))),
     __DEADLINE__: String(Math.max(0, Math.ceil(p.deadlineSeconds))),
+    __SIZE_BUDGET__: String(Math.max(0, Math.floor(p.sizeBudgetSeconds))),
     __PROBE_SHA__: probeTemplateSha256(),
   }
-  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT|DEADLINE|PROBE_SHA)__/g, (key) => values[key] ?? key)
+  const script = probeTemplate().replace(/__(NONCE|SAMPLES|INTERVAL|CAP|TIMEOUT|DEADLINE|SIZE_BUDGET|PROBE_SHA)__/g, (key) => values[key] ?? key)
   return {script, sha256: sha256(script), templateSha256: probeTemplateSha256(), nonce: p.nonce}
 }

@@ -188,7 +188,7 @@ describe('rhel8: Rocky Linux 8.9 with systemd, rpm and sysstat (built by hand)',
 
   it('is valid HostFacts; the only probe error is the du deadline', () => {
     expectValid(f)
-    expect(f.probeErrors).toEqual([{section: 'datapaths', message: 'directory sizing stopped at its time limit: some data paths have no size'}])
+    expect(f.probeErrors).toEqual([{section: 'datapaths', message: 'directory sizing stopped at its time limit (--size-budget): some data paths have no size'}])
     expect(f.host).toMatchObject({hostname: 'app01.corp.example', probeUid: 0})
   })
 
@@ -524,6 +524,17 @@ describe('branches the three hosts do not reach', () => {
     const f = parseOutput(withSectionBody(rhel, 'datapaths', 'no-timeout-command\n'))
     expect(f.dataPaths).toEqual([])
     expect(f.probeErrors).toContainEqual({section: 'datapaths', message: 'the host has no `timeout` command: data paths were not sized'})
+  })
+
+  it('keeps every listed candidate, sized or not, when sizing ran out of time', () => {
+    // The candidates come first as "-"; du's lines follow for the group it finished; the cut du
+    // of the second group left half a line, which names no candidate and is dropped.
+    const body = `-\t/var/lib/pgsql/data\n-\t/opt/tomcat\n-\t/srv/files\n84212\t/var/lib/pgsql/data\n${MARKER} DEADLINE\n9120\t/srv/fi\n`
+    const f = parseOutput(withSectionBody(rhel, 'datapaths', body))
+    expect(f.dataPaths.map((d) => [d.path, d.sizeBytes])).toEqual([
+      ['/opt/tomcat', undefined], ['/srv/files', undefined], ['/var/lib/pgsql/data', 84212 * KIB],
+    ])
+    expect(f.probeErrors).toContainEqual({section: 'datapaths', message: 'directory sizing stopped at its time limit (--size-budget): 2 data paths without a size'})
   })
 
   it('falls back to /etc/redhat-release on hosts older than os-release', () => {
