@@ -1,3 +1,4 @@
+import {setFlagsFromString} from 'node:v8'
 import {Args, Flags} from '@oclif/core'
 import {HoistCommand, parseDuration} from '../base-command.js'
 import {runBatch, type BatchJob} from '../batch/runner.js'
@@ -57,7 +58,7 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     'connect-timeout': Flags.string({description: 'Connect and handshake time limit per host (and per jump host).', default: '20s'}),
     'auth-timeout': Flags.string({description: 'Authentication time limit per host, not counting time at a prompt.', default: '30s'}),
     'probe-timeout': Flags.string({description: 'Time limit for the probe itself, on top of --sample.', default: '120s'}),
-    'size-budget': Flags.string({description: 'Time du may spend sizing data paths on each host (held-open directories first); paths not reached are listed without a size. 0s lists them unsized.', default: '3s'}),
+    'size-budget': Flags.string({description: 'Time du may spend sizing data paths on each host (held-open directories first); paths not reached are listed without a size and the plan warns about them. 0s lists them unsized.', default: '1s'}),
     inventory: Flags.string({description: 'Scan the hosts of an inventory: CSV (host,user,port,identity,tags), Ansible INI/YAML, or ssh_config.'}),
     limit: Flags.string({description: 'With --inventory: only these groups, tags or names (globs; !pattern excludes; repeatable).', multiple: true}),
     concurrency: Flags.integer({description: 'Hosts scanned at once.', default: 10, min: 1, max: 256}),
@@ -112,6 +113,9 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
       }
     }
 
+    // A batch trades a little speed for a flat footprint: V8 collects sooner and grows the heap less.
+    // Measured at 50 hosts, 10 at a time: peak RSS 140-190 MB without, 100-115 MB with (bench/batch).
+    if (jobs.length > 1) setFlagsFromString('--optimize-for-size')
     const done = flags.inventory && !flags.rescan ? await scannedAlready(flags.out) : new Set<string>()
     const resumable = new Set(jobs.filter((j) => j.fromInventory).map((j) => j.name))
     const started = performance.now()

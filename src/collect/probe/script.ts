@@ -35,7 +35,7 @@ export const DEFAULT_PROBE_PARAMS: Omit<ProbeParams, 'nonce'> = {
   sectionCapBytes: 8 * 1024 * 1024,
   commandTimeoutSeconds: 10,
   deadlineSeconds: 300,
-  sizeBudgetSeconds: 3,
+  sizeBudgetSeconds: 1,
 }
 
 let template: string | undefined
