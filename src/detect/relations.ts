@@ -75,6 +75,11 @@ export function workloadBlockers(w: Partial, index: HostIndex): Blocker[] {
   if (data >= LARGE_DATA) {
     out.push({code: 'large-data', severity: data >= HUGE_DATA ? 'blocking' : 'warning', message: `${(data / 2 ** 30).toFixed(0)} GiB of data to move at cut-over`, evidence: w.dataPaths.map((p) => p.path).join(', ')})
   }
+  // Unsized is not empty: the scan's du ran out of time (--size-budget) before reaching these.
+  const unsized = w.dataPaths.filter((p) => p.role !== 'application' && index.facts.dataPaths.some((d) => d.path === p.path && d.sizeBytes === undefined))
+  if (unsized.length > 0) {
+    out.push({code: 'data-unsized', severity: 'warning', message: `the size of ${unsized.map((p) => p.path).join(', ')} is unknown: measure it before fixing the cut-over (or rescan with a longer --size-budget)`, evidence: 'not sized within the scan\'s du time budget'})
+  }
   if (w.user === 'root' && w.ports.length > 0 && w.ports.every((p) => p.port >= 1024) && w.kind !== 'system') {
     out.push({code: 'privileged', severity: 'warning', message: 'runs as root though it listens only on unprivileged ports: check whether it needs root before lifting it as root', evidence: `user root, ports ${w.ports.map((p) => p.port).join(', ')}`})
   }

@@ -2,7 +2,7 @@ import {arr, bool, dateTime, map, nonNegative, num, obj, oneOf, port, str, type 
 
 const pathRef = obj({path: str, seen: bool}, {role: str, sizeBytes: nonNegative})
 const blocker = obj({
-  code: oneOf('eol-os', 'kernel-module', 'device', 'privileged', 'host-ip', 'gui', 'licence', 'local-ipc', 'large-data', 'unknown-command'),
+  code: oneOf('eol-os', 'kernel-module', 'device', 'privileged', 'host-ip', 'gui', 'licence', 'local-ipc', 'large-data', 'data-unsized', 'unknown-command'),
   message: str,
   evidence: str,
   severity: oneOf('warning', 'blocking'),

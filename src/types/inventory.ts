@@ -83,7 +83,7 @@ export interface Evidence {
 export interface Blocker {
   code:
     | 'eol-os' | 'kernel-module' | 'device' | 'privileged' | 'host-ip' | 'gui' | 'licence'
-    | 'local-ipc' | 'large-data' | 'unknown-command'
+    | 'local-ipc' | 'large-data' | 'data-unsized' | 'unknown-command'
   message: string
   evidence: string
   severity: 'warning' | 'blocking'

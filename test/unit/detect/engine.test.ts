@@ -53,6 +53,16 @@ describe('detect on a real captured host', () => {
     expect(w.blockers).toContainEqual(expect.objectContaining({code: 'gui', severity: 'blocking'}))
   })
 
+  it('warns when a data path was listed but not sized within the scan\'s time budget', async () => {
+    const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
+    const sized = detect(facts, await loadRules()).workloads.find((x) => x.rule === 'db/postgresql')!
+    expect(sized.blockers.map((b) => b.code)).not.toContain('data-unsized')
+    const volume = sized.dataPaths.find((p) => p.sizeBytes !== undefined)!
+    delete facts.dataPaths.find((d) => d.path === volume.path)!.sizeBytes
+    const w = detect(facts, await loadRules()).workloads.find((x) => x.rule === 'db/postgresql')!
+    expect(w.blockers).toContainEqual(expect.objectContaining({code: 'data-unsized', severity: 'warning', message: expect.stringContaining(volume.path)}))
+  })
+
   it('flags an end-of-life OS', async () => {
     const facts = structuredClone(await loadExampleFacts(EXAMPLE)) as HostFacts
     facts.os.versionId = '10'
