@@ -176,7 +176,9 @@ sec_meta() {
   printf 'probe_version=1\n'
   printf 'probe_sha256=%s\n' "$HOIST_PROBE_SHA"
   printf 'uid=%s\n' "$(id -u 2>/dev/null)"
-  printf 'hostname=%s\n' "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
+  h=
+  read -r h </proc/sys/kernel/hostname 2>/dev/null || h=$(hostname 2>/dev/null)
+  printf 'hostname=%s\n' "$h"
   printf 'clk_tck=%s\n' "$(getconf CLK_TCK 2>/dev/null)"
   printf 'page_size=%s\n' "$(getconf PAGESIZE 2>/dev/null)"
   grep '^btime ' /proc/stat
@@ -192,13 +194,14 @@ sec_os() {
   printf '%s UNAME\n' "$M"
   uname -srm
   printf '%s INIT\n' "$M"
-  cat /proc/1/comm 2>/dev/null
+  read -r c </proc/1/comm 2>/dev/null && printf '%s\n' "$c"
   [ -d /run/systemd/system ] && printf 'systemd-running\n'
   [ -d /run/openrc ] && printf 'openrc-running\n'
   printf '%s VIRT\n' "$M"
   if has systemd-detect-virt; then printf 'detect-virt=%s\n' "$(systemd-detect-virt 2>/dev/null)"; fi
   for f in sys_vendor product_name; do
-    [ -r "/sys/class/dmi/id/$f" ] && printf '%s=%s\n' "$f" "$(cat "/sys/class/dmi/id/$f" 2>/dev/null)"
+    v=
+    [ -r "/sys/class/dmi/id/$f" ] && read -r v <"/sys/class/dmi/id/$f" 2>/dev/null; [ -n "$v" ] && printf '%s=%s\n' "$f" "$v"
   done
   grep -q '^flags.* hypervisor' /proc/cpuinfo 2>/dev/null && printf 'cpu-hypervisor-flag\n'
   [ -f /.dockerenv ] && printf 'dockerenv\n'
@@ -208,8 +211,7 @@ sec_os() {
 }
 
 sec_capacity() {
-  grep -e '^processor' -e '^model name' /proc/cpuinfo
-  grep -e '^MemTotal:' -e '^SwapTotal:' /proc/meminfo
+  grep -h -e '^processor' -e '^model name' -e '^MemTotal:' -e '^SwapTotal:' /proc/cpuinfo /proc/meminfo
 }
 
 # Process table straight from /proc: works without ps, on busybox, and in any locale.
@@ -283,17 +285,20 @@ sec_packages() {
   fi
 }
 
+# One grep and one awk for all unit directories (in precedence order): each process costs a fork.
 sec_units() {
+  set --
   for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    [ -d "$d" ] || continue
-    grep -H -e '^Description=' -e '^ExecStart=' -e '^User=' -e '^Group=' -e '^WorkingDirectory=' \
-      -e '^EnvironmentFile=' -e '^Environment=' -e '^Type=' \
-      "$d"/*.service "$d"/*.service.d/*.conf 2>/dev/null | redact_prefixed
+    [ -d "$d" ] && set -- "$@" "$d"/*.service "$d"/*.service.d/*.conf
   done
+  if [ "$#" -gt 0 ]; then
+    grep -H -e '^Description=' -e '^ExecStart=' -e '^User=' -e '^Group=' -e '^WorkingDirectory=' \
+      -e '^EnvironmentFile=' -e '^Environment=' -e '^Type=' "$@" 2>/dev/null | redact_prefixed
+  fi
   printf '%s ENVFILES\n' "$M"
-  for d in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    grep -h '^EnvironmentFile=' "$d"/*.service "$d"/*.service.d/*.conf 2>/dev/null
-  done | sed -e 's/^EnvironmentFile=-\{0,1\}//' | sort -u | while read -r f; do
+  grep -h '^EnvironmentFile=' /etc/systemd/system/*.service /etc/systemd/system/*.service.d/*.conf \
+    /lib/systemd/system/*.service /lib/systemd/system/*.service.d/*.conf \
+    /usr/lib/systemd/system/*.service /usr/lib/systemd/system/*.service.d/*.conf 2>/dev/null | sed -e 's/^EnvironmentFile=-\{0,1\}//' | sort -u | while read -r f; do
     case "$f" in /*) ;; *) continue ;; esac
     if [ ! -f "$f" ] || [ ! -r "$f" ]; then continue; fi
     printf '%s FILE %s\n' "$M" "$f"
@@ -330,9 +335,8 @@ sec_cron() {
   printf '%s OWN\n' "$M"
   has crontab && crontab -l 2>/dev/null | redact_lines
   printf '%s TIMERS\n' "$M"
-  for d in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    grep -H -e '^OnCalendar=' -e '^OnBootSec=' -e '^OnUnitActiveSec=' -e '^Unit=' "$d"/*.timer 2>/dev/null
-  done
+  grep -H -e '^OnCalendar=' -e '^OnBootSec=' -e '^OnUnitActiveSec=' -e '^Unit=' \
+    /etc/systemd/system/*.timer /lib/systemd/system/*.timer /usr/lib/systemd/system/*.timer 2>/dev/null
   printf '%s TIMERS-ENABLED\n' "$M"
   ls /etc/systemd/system/timers.target.wants 2>/dev/null
 }
@@ -453,7 +457,8 @@ sec_utilisation() {
 run_section() {
   read -r t _ </proc/uptime
   printf '%s BEGIN %s %s\n' "$M" "$1" "$t"
-  { (sec_"$1") </dev/null 2>/dev/null; printf '\n%s RC %s\n' "$M" "$?"; } | cap "$2"
+  # The group is a subshell already (a pipeline element): a section's cd or variables stay in it.
+  { sec_"$1" </dev/null 2>/dev/null; printf '\n%s RC %s\n' "$M" "$?"; } | cap "$2"
   read -r t _ </proc/uptime
   # The newline ends a line the cap may have cut in half, so END always starts a line.
   printf '\n%s END %s %s\n' "$M" "$1" "$t"
