@@ -16,7 +16,6 @@ import {packagePath} from './paths.js'
 const EXTERNAL = [
   'ssh2', // loads its optional native crypto addon by a path relative to its own files
   'typescript', // oclif's development mode only; never needed by the built CLI
-  '@oclif/plugin-help', // an oclif plugin: oclif loads it from node_modules by itself
 ]
 
 function commandFiles(dir: string): string[] {

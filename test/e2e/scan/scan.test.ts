@@ -161,6 +161,23 @@ describe('hoist scan against a real fixture host', () => {
     expect(f.listeners.find((l) => l.port === 5432)?.pid).toBeDefined()
   })
 
+  it('with --size-budget 0s: lists the data paths without sizes and says why', async () => {
+    const out = join(dir, 'out-unsized')
+    const r = await scan('root', out, knownHosts('kh-unsized', host.knownHostsLine()), '--size-budget', '0s')
+    expect(r.code, r.stderr).toBe(0)
+    const f = facts(out)
+    expect(f.dataPaths.find((d) => d.path === '/var/lib/postgresql')).toMatchObject({reasons: expect.any(Array)})
+    expect(f.dataPaths.every((d) => d.sizeBytes === undefined)).toBe(true)
+    expect(f.probeErrors).toContainEqual({section: 'datapaths', message: `directory sizing stopped at its time limit (--size-budget): ${f.dataPaths.length} data paths without a size`})
+  })
+
+  it('shows help for a command through `hoist help`', async () => {
+    const r = await hoist(['help', 'scan'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('--size-budget')
+    expect(r.stdout).toMatch(/^Inventory hosts over SSH/)
+  })
+
   it('left the host unchanged, and no planted secret reached the output', async () => {
     expect(diffTrees(before, await hashTree(host.rootDir))).toEqual([])
     for (const file of filesUnder(dir).filter((f) => f.includes('/out-'))) {
