@@ -7,7 +7,8 @@ import {loadRules} from '../detect/load.js'
 import {buildPlan} from '../plan/build.js'
 import {DEFAULT_SIZING} from '../plan/resources.js'
 import type {Plan} from '../types/plan.js'
-import {loadFacts, saveInventory, scannedHosts} from '../workspace/hosts.js'
+import {loadFacts, scannedHosts} from '../workspace/hosts.js'
+import {saveInventory} from '../workspace/inventory.js'
 import {loadPlan, writePlan} from '../workspace/plan-file.js'
 
 export default class PlanCommand extends HoistCommand {

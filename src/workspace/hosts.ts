@@ -1,13 +1,10 @@
 import {readFile} from 'node:fs/promises'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
-import type {Inventory} from '../types/inventory.js'
-import {assertHostFacts, validatorErrors, type CompiledValidator} from '../types/validate.js'
-import validateInventory from '../types/generated/inventory.js'
+import {assertHostFacts} from '../types/validate.js'
 import {recordHost} from './index.js'
 import {hostPaths, inside, safeHostName} from './paths.js'
 import {readIndex} from './index.js'
-import {join} from 'node:path'
 import {renderTranscript, type TranscriptHeader} from './transcript.js'
 import {writeAtomic, writeJson} from './write.js'
 
@@ -44,17 +41,6 @@ export async function loadFacts(out: string, host: string): Promise<HostFacts> {
   }
   assertHostFacts(value, path)
   return value
-}
-
-/** inventory.json, schema-checked before it is written. */
-export async function saveInventory(out: string, inventory: Inventory): Promise<string> {
-  const errors = validatorErrors(validateInventory as CompiledValidator, inventory)
-  if (errors.length > 0) {
-    throw new HoistError('WORKSPACE_INVALID', `inventory of ${inventory.host} is not valid: ${errors.slice(0, 5).join('; ')}`, 'This is a bug in a rule or in Hoist: report it with the rule ids involved.')
-  }
-  const path = join(hostPaths(out, inventory.host).dir, 'inventory.json')
-  await writeJson(path, inventory, {durable: false})
-  return path
 }
 
 /** The hosts of the workspace that have facts, in name order. */
