@@ -7,7 +7,7 @@
  * every 50 ms. Ansible's ControlPersist ssh masters leave that tree, so its figure is a lower bound.
  * Env: SIZES (default "10,25,50"), CONCURRENCY (default 10). Needs root (sshd as root).
  */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -67,6 +67,9 @@ try {
     if (hoist.code !== 0) throw new Error(`hoist failed at ${n}: ${hoist.output.slice(0, 800)}`)
     const ansible = await measure('ansible-playbook', ['-i', ini, '-f', String(CONCURRENCY), playbook], {ANSIBLE_PIPELINING: 'True', ANSIBLE_STDOUT_CALLBACK: 'minimal', ANSIBLE_HOST_KEY_CHECKING: 'True'})
     if (ansible.code !== 0) throw new Error(`ansible failed at ${n}: ${ansible.output.slice(-800)}`)
+    // Ansible leaves an ssh ControlPersist master per host for a minute, each holding an sshd
+    // session: end them, so the next run starts from the same quiet machine as the first.
+    spawnSync('pkill', ['-f', '\\.ansible/cp/'])
     const perMin = (ms: number) => (n / (ms / 60_000)).toFixed(0)
     rows.push(
       `${String(n).padStart(3)} hosts  hoist ${perMin(hoist.ms).padStart(5)} hosts/min, peak ${hoist.peakMb.toFixed(0).padStart(4)} MB   ` +
