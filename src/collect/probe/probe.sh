@@ -381,7 +381,10 @@ sec_datapaths() {
     read -r t0 _ </proc/uptime || t0=0.00
     size_group "$first" "$HOIST_SIZE_BUDGET" || return 0
     read -r t _ </proc/uptime || t=$t0
-    size_group "$rest" "$(( (HOIST_SIZE_BUDGET * 100 - (${t%.*}${t#*.} - ${t0%.*}${t0#*.})) / 100 ))"  || :
+    # What is left of the budget, in whole seconds rounded up (timeout takes whole seconds on BusyBox).
+    left=$(( HOIST_SIZE_BUDGET * 100 - (${t%.*}${t#*.} - ${t0%.*}${t0#*.}) ))
+    [ "$left" -gt 0 ] || left=0
+    size_group "$rest" "$(( (left + 99) / 100 ))" || :
   }
 }
 
