@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
 import {HoistError} from './errors.js'
 import type {BaseImagePolicy} from './types/plan.js'
+import type {NodeSize, Prices, SizingMode} from './types/report.js'
 import {validatorErrors, type CompiledValidator} from './types/validate.js'
 import validateConfig from './types/generated/config.js'
 import {describeSchemaErrors, parseYamlFile} from './types/yaml-file.js'
@@ -12,9 +13,9 @@ export interface HoistConfig {
   headroom?: number
   percentile?: number
   /** The report's sizing mode, prices, target node and effort factors (src/report/settings.ts). */
-  mode?: 'same-as-source' | 'moderate' | 'aggressive'
-  prices?: {currency?: string; vcpuHour?: number; gibHour?: number; nodeHour?: number}
-  node?: {vcpu?: number; memoryGiB?: number; reservedVcpu?: number; reservedMemoryGiB?: number}
+  mode?: SizingMode
+  prices?: Partial<Prices>
+  node?: Partial<NodeSize>
   effort?: {kinds?: Record<string, number>} & Partial<Record<EffortFactorKey, number>>
 }
 

@@ -9,7 +9,8 @@ import {buildReport} from '../report/portfolio.js'
 import {renderHtml, renderMarkdown} from '../report/render.js'
 import {reportSettings} from '../report/settings.js'
 import type {HostReport, Report} from '../types/report.js'
-import {hostReportDir, loadReportInputs, plannedHosts, portfolioDir, writeReport} from '../workspace/report-files.js'
+import {hostPaths} from '../workspace/paths.js'
+import {loadReportInputs, plannedHosts, portfolioDir, writeReport} from '../workspace/report-files.js'
 
 export default class ReportCommand extends HoistCommand {
   static override summary = 'Write the fixed-scope report: savings, effort and risk per host and for the portfolio.'
@@ -60,7 +61,7 @@ self-contained file: no script, no external request; it prints cleanly to PDF.`
     for (const host of planned) hosts.push(hostReport(await loadReportInputs(flags.out, host), settings, now))
     for (const host of hosts.filter((h) => !flags.host || flags.host.includes(h.host))) {
       const report = buildReport([host], settings, 'host', now, configFile)
-      const files = await writeReport(hostReportDir(flags.out, host.host), report, renderHtml(report), renderMarkdown(report))
+      const files = await writeReport(hostPaths(flags.out, host.host).dir, report, renderHtml(report), renderMarkdown(report))
       this.say(flags, `✓ ${host.host}: saves ${formatFigure(host.cost.saving.monthly)} for ${formatFigure(host.effort.days)}, confidence ${host.coverage.confidence}${host.inputs.artifacts ? '' : ' (plan only: not generated yet)'} → ${files.html}`)
     }
     const portfolio = buildReport(hosts, settings, 'portfolio', now, configFile)

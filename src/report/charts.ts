@@ -10,7 +10,7 @@ import {formatNumber} from './format.js'
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000']
 const COLORS = {before: '#9aa3ad', used: '#E69F00', after: '#009E73', reserve: '#d9dde1'}
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 

@@ -6,9 +6,10 @@
  */
 import type {HostFacts} from '../types/facts.js'
 import type {Coverage, Platform} from '../types/report.js'
+import {round} from './figure.js'
 
 /** Thresholds of the levels; history counts for more because it spans the host's real cycles. */
-export const COVERAGE = {
+const COVERAGE = {
   highHistoryDays: 7,
   highSampleSeconds: 24 * 3600,
   mediumHistoryDays: 1,
@@ -30,7 +31,7 @@ export function coverage(facts: HostFacts): Coverage {
   const measured = samples === 0 ? 'no utilisation sample' : `${samples} sample(s) over ${Math.round(sampleSeconds)} s`
   const history = historyPoints === 0 ? 'no history' : `${historyPoints} history point(s) over ${historyDays.toFixed(1)} day(s)${u.historySource ? ` from ${u.historySource}` : ''}`
   const basis = `${measured}, ${history}: ${LEVELS[confidence]}`
-  return {samples, sampleSeconds: Math.round(sampleSeconds), historyPoints, historyDays: Math.round(historyDays * 100) / 100, ...(u.historySource ? {historySource: u.historySource} : {}), confidence, basis}
+  return {samples, sampleSeconds: Math.round(sampleSeconds), historyPoints, historyDays: round(historyDays, 2), ...(u.historySource ? {historySource: u.historySource} : {}), confidence, basis}
 }
 
 const LEVELS: Record<Coverage['confidence'], string> = {

@@ -5,17 +5,17 @@
  * reserve on each node, plus their share of a node's machine-hour; services out of scope stay on the
  * host at their as-is share. Whole nodes, with what packing leaves unused, are the portfolio's cost.
  */
-import type {Confidence, Figure, Money, Platform} from '../types/report.js'
-import {figure, weakest} from './figure.js'
+import type {Confidence, Figure, Money, NodeSize, Platform, Prices} from '../types/report.js'
+import {figure, round, weakest} from './figure.js'
 import {allocatable, dominantShare} from './packing.js'
-import {HOURS_PER_MONTH, type NodeSize, type Prices, type ReportSettings} from './settings.js'
+import {HOURS_PER_MONTH, type ReportSettings} from './settings.js'
 
 export interface Priced {
   cpu: Figure
   memory: Figure
 }
 
-export function machineHourly(vcpu: number, memoryGiB: number, prices: Prices): number {
+function machineHourly(vcpu: number, memoryGiB: number, prices: Prices): number {
   return vcpu * prices.vcpuHour + memoryGiB * prices.gibHour + prices.nodeHour
 }
 
@@ -25,10 +25,10 @@ export function nodeHourly(node: NodeSize, prices: Prices): number {
 
 /** An hourly cost as a month (730 h) and a year (twelve months). */
 export function money(hourly: number | null, prices: Prices, basis: string, inputs: Figure['inputs'], confidence: Confidence): Money {
-  return monthlyMoney(hourly === null ? null : hourly * HOURS_PER_MONTH, prices, `${basis}; × ${HOURS_PER_MONTH} h`, {...inputs, hourly: hourly === null ? null : Math.round(hourly * 1e6) / 1e6}, confidence)
+  return monthlyMoney(hourly === null ? null : hourly * HOURS_PER_MONTH, prices, `${basis}; × ${HOURS_PER_MONTH} h`, {...inputs, hourly: hourly === null ? null : round(hourly, 6)}, confidence)
 }
 
-export function monthlyMoney(monthly: number | null, prices: Prices, basis: string, inputs: Figure['inputs'], confidence: Confidence): Money {
+function monthlyMoney(monthly: number | null, prices: Prices, basis: string, inputs: Figure['inputs'], confidence: Confidence): Money {
   const month = figure(monthly, `${prices.currency}/month`, basis, inputs, confidence)
   return {monthly: month, yearly: figure(month.value === null ? null : month.value * 12, `${prices.currency}/year`, 'the monthly figure × 12', {monthly: month.value}, confidence)}
 }
@@ -61,7 +61,7 @@ export function beforeCost(allocated: Priced, settings: ReportSettings): Money {
  * Hourly cost of requests on target nodes: each vCPU and GiB at the unit prices, grossed up by what
  * the substrate keeps on every node (node size ÷ allocatable), so its reserve is paid for.
  */
-export function requestHourly(cpu: number, memoryGiB: number, settings: ReportSettings): number {
+function requestHourly(cpu: number, memoryGiB: number, settings: ReportSettings): number {
   const {prices, node} = settings
   const room = allocatable(node)
   return cpu * prices.vcpuHour * (node.vcpu / room.cpu) + memoryGiB * prices.gibHour * (node.memoryGiB / room.memoryGiB)
@@ -80,7 +80,7 @@ export function afterCost(requested: Priced, nodes: Figure, staying: {asIs: Pric
   const measured = requested.cpu.value !== null && requested.memory.value !== null && nodes.value !== null
   const hourly = measured ? requestHourly(requested.cpu.value!, requested.memory.value!, settings) + nodes.value! * prices.nodeHour + stay : null
   const basis = `requests × unit prices × (node ÷ allocatable) + node share × machine-hour${staying.length > 0 ? ' + what stays on the host at its as-is share (vCPU × vCPU-hour + GiB × GiB-hour + machine-hour)' : ''}`
-  const inputs = {vcpu: requested.cpu.value, memoryGiB: requested.memory.value, nodes: nodes.value, vcpuHour: prices.vcpuHour, gibHour: prices.gibHour, nodeHour: prices.nodeHour, stayingHourly: Math.round(stay * 1e6) / 1e6}
+  const inputs = {vcpu: requested.cpu.value, memoryGiB: requested.memory.value, nodes: nodes.value, vcpuHour: prices.vcpuHour, gibHour: prices.gibHour, nodeHour: prices.nodeHour, stayingHourly: round(stay, 6)}
   return money(hourly, prices, basis, inputs, weakest(requested.cpu.confidence, requested.memory.confidence, ...staying.map((s) => s.asIs.cpu.confidence)))
 }
 

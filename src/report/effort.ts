@@ -19,7 +19,7 @@ export interface EffortInput {
 }
 
 /** Detections below this are a guess worth a look before the scope is signed. */
-export const LOW_DETECTION_CONFIDENCE = 0.7
+const LOW_DETECTION_CONFIDENCE = 0.7
 
 export function applicationEffort(input: EffortInput, factors: EffortFactors): {days: Figure; lines: EffortLine[]} {
   const {service, workload} = input

@@ -19,10 +19,6 @@ export function formatFigure(f: Figure): string {
   return `${n} ${f.unit}`
 }
 
-export function formatMoney(value: number, currency: string): string {
-  return `${currency} ${formatNumber(value, 2, 2)}`
-}
-
 /** Is it a Figure? (report.json's figures all have these four keys.) */
 export function isFigure(value: unknown): value is Figure {
   return typeof value === 'object' && value !== null && 'value' in value && 'unit' in value && 'basis' in value && 'inputs' in value

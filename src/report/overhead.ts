@@ -11,7 +11,7 @@ import type {Coverage, Credit} from '../types/report.js'
 import {figure, minus, sum} from './figure.js'
 import {measuredUse, type HostBefore, type Sized} from './sizing.js'
 
-export interface SizedService extends Sized {
+interface SizedService extends Sized {
   name: string
   inScope: boolean
 }

@@ -4,8 +4,8 @@
  * their CPU and memory fraction of a node), each placed on the first node with room for both, a new
  * node opened when none has. The substrate's own reserve is taken off each node's capacity first.
  */
-import type {PackedNode} from '../types/report.js'
-import type {NodeSize} from './settings.js'
+import type {NodeSize, PackedNode} from '../types/report.js'
+import {round} from './figure.js'
 
 export interface PackItem {
   host: string
@@ -40,8 +40,8 @@ export function pack(items: PackItem[], node: NodeSize): PackedNode[] {
     const target = nodes.find((n) => fits(n, item))
     if (target) {
       target.items.push({...item})
-      target.cpu = tidy(target.cpu + item.cpu)
-      target.memoryGiB = tidy(target.memoryGiB + item.memoryGiB)
+      target.cpu = round(target.cpu + item.cpu, 3)
+      target.memoryGiB = round(target.memoryGiB + item.memoryGiB, 3)
     } else {
       nodes.push(placed(nodes.length, 1, item))
     }
@@ -56,8 +56,4 @@ export function nodeCount(nodes: PackedNode[]): number {
 
 function placed(index: number, units: number, item: PackItem): PackedNode {
   return {index: index + 1, units, items: [{...item}], cpu: item.cpu, memoryGiB: item.memoryGiB}
-}
-
-function tidy(n: number): number {
-  return Math.round(n * 1000) / 1000
 }

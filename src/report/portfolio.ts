@@ -5,11 +5,11 @@
  * is this for one host, except that its cost after is its share of shared nodes rather than whole
  * nodes of its own.
  */
-import type {HostReport, Ranked, Report, Wave} from '../types/report.js'
+import type {HostReport, NodeSize, PackedNode, Ranked, Report, Wave} from '../types/report.js'
 import {addUp, difference, money, nodeHourly, stayingHourly} from './cost.js'
-import {figure, percentOf, sum, weakest} from './figure.js'
-import {allocatable, nodeCount, pack} from './packing.js'
-import {NODE_CATALOGUE, type NodeSize, type ReportSettings} from './settings.js'
+import {figure, percentOf, round, sum, weakest} from './figure.js'
+import {allocatable, nodeCount, pack, type PackItem} from './packing.js'
+import {NODE_CATALOGUE, type ReportSettings} from './settings.js'
 
 /** Below this fill, a smaller node would cost less: said as a next step. */
 const LOW_FILL_PERCENT = 50
@@ -17,8 +17,7 @@ const LOW_FILL_PERCENT = 50
 export function buildReport(hosts: HostReport[], settings: ReportSettings, scope: Report['scope'], now: Date, configFile?: string): Report {
   const {prices} = settings
   const items = hosts.flatMap((h) => h.applications.filter((a) => a.inScope).map((a) => ({host: h.host, service: a.name, cpu: a.request.cpu.value ?? 0, memoryGiB: a.request.memory.value ?? 0})))
-  const node = settings.nodeChosen && items.length > 0 ? cheapestNode(items, settings) : settings.node
-  const nodes = pack(items, node)
+  const {node, nodes} = settings.nodeChosen && items.length > 0 ? cheapestPacking(items, settings) : {node: settings.node, nodes: pack(items, settings.node)}
   const confidence = weakest(...hosts.map((h) => h.coverage.confidence))
   const chosen = settings.nodeChosen ? `, the cheapest of ${NODE_CATALOGUE.length} common sizes for them (\`node:\` in hoist.yaml fixes one)` : ''
   const count = figure(nodeCount(nodes), 'nodes', `first-fit decreasing of ${items.length} in-scope service(s) onto ${node.vcpu} vCPU / ${node.memoryGiB} GiB nodes${chosen}`, {services: items.length, nodeVcpu: node.vcpu, nodeMemoryGiB: node.memoryGiB}, confidence)
@@ -32,7 +31,7 @@ export function buildReport(hosts: HostReport[], settings: ReportSettings, scope
   const staying = hosts.reduce((n, h) => n + stayingHourly(h.applications.filter((a) => !a.inScope), prices), 0)
   const after = scope === 'host' && hosts.length === 1
     ? hosts[0]!.cost.after
-    : money((count.value ?? 0) * nodeHourly(node, prices) + staying, prices, 'whole packed nodes × node price + what stays on the hosts (services out of scope)', {nodes: count.value, nodeHourly: nodeHourly(node, prices), stayingHourly: Math.round(staying * 1e6) / 1e6}, confidence)
+    : money((count.value ?? 0) * nodeHourly(node, prices) + staying, prices, 'whole packed nodes × node price + what stays on the hosts (services out of scope)', {nodes: count.value, nodeHourly: nodeHourly(node, prices), stayingHourly: round(staying, 6)}, confidence)
   const saving = difference(before, after, prices, 'before − after')
   const industry = addUp(hosts.map((h) => ({name: h.host, money: h.cost.industry.saving})), prices, 'the sum of the hosts\' rule-of-thumb savings (a host with no rule of thumb counts 0)', 'low')
 
@@ -68,14 +67,24 @@ export function buildReport(hosts: HostReport[], settings: ReportSettings, scope
 }
 
 /** The node size whose whole nodes cost least for these services (fewer, larger nodes on a tie). */
-export function cheapestNode(items: Parameters<typeof pack>[0], settings: ReportSettings): NodeSize {
-  const cost = (node: NodeSize) => nodeCount(pack(items, node)) * nodeHourly(node, settings.prices)
-  return NODE_CATALOGUE.reduce((best, node) => (cost(node) <= cost(best) + 1e-9 ? node : best))
+export function cheapestNode(items: PackItem[], settings: ReportSettings): NodeSize {
+  return cheapestPacking(items, settings).node
+}
+
+/** cheapestNode with its packing: each size of NODE_CATALOGUE packed once, a later size winning a tie. */
+function cheapestPacking(items: PackItem[], settings: ReportSettings): {node: NodeSize; nodes: PackedNode[]; cost: number} {
+  let best: {node: NodeSize; nodes: PackedNode[]; cost: number} | undefined
+  for (const node of NODE_CATALOGUE) {
+    const nodes = pack(items, node)
+    const cost = nodeCount(nodes) * nodeHourly(node, settings.prices)
+    if (!best || cost <= best.cost + 1e-9) best = {node, nodes, cost}
+  }
+  return best!
 }
 
 function rank(items: Omit<Ranked, 'perDay' | 'wave'>[]): Ranked[] {
   return items
-    .map((i) => ({...i, perDay: Math.round((i.days > 0 ? i.savingMonthly / i.days : i.savingMonthly) * 100) / 100, wave: 0}))
+    .map((i) => ({...i, perDay: round(i.days > 0 ? i.savingMonthly / i.days : i.savingMonthly, 2), wave: 0}))
     .sort((a, b) => b.perDay - a.perDay || a.host.localeCompare(b.host) || (a.application ?? '').localeCompare(b.application ?? ''))
 }
 
@@ -98,8 +107,8 @@ function planWaves(ranked: Ranked[], hosts: HostReport[], scopeDays: number): Wa
     charged.add(r.host)
     if (!wave.hosts.includes(r.host)) wave.hosts.push(r.host)
     wave.applications.push(`${r.host}/${r.application}`)
-    wave.days = Math.round((wave.days + cost) * 100) / 100
-    wave.savingMonthly = Math.round((wave.savingMonthly + r.savingMonthly) * 100) / 100
+    wave.days = round(wave.days + cost, 2)
+    wave.savingMonthly = round(wave.savingMonthly + r.savingMonthly, 2)
     r.wave = wave.index
   }
   return waves

@@ -9,12 +9,17 @@ import {basename, join} from 'node:path'
 import Handlebars from 'handlebars'
 import {packagePath} from '../paths.js'
 import type {Report} from '../types/report.js'
-import {reportView} from './view.js'
+import {reportCharts, reportView} from './view.js'
 
 const DIR = packagePath('templates', 'report')
 
 type Template = HandlebarsTemplateDelegate<Record<string, unknown>>
-let compiled: {html: Template; md: Template} | undefined
+interface Loaded {
+  html: Template
+  md: Template
+  css: Handlebars.SafeString
+}
+let compiled: Loaded | undefined
 
 function environment(): typeof Handlebars {
   const hb = Handlebars.create()
@@ -25,19 +30,21 @@ function environment(): typeof Handlebars {
   return hb
 }
 
-function templates(): {html: Template; md: Template} {
+/** The templates compiled and the stylesheet read, once per process. */
+function templates(): Loaded {
   if (compiled) return compiled
   const hb = environment()
   compiled = {
     html: hb.compile(readFileSync(join(DIR, 'report.html.hbs'), 'utf8'), {strict: true}),
     md: hb.compile(readFileSync(join(DIR, 'report.md.hbs'), 'utf8'), {noEscape: true, strict: true}),
+    css: new Handlebars.SafeString(readFileSync(join(DIR, 'style.css'), 'utf8')),
   }
   return compiled
 }
 
 export function renderHtml(report: Report): string {
-  const view = reportView(report)
-  return templates().html({...view, css: new Handlebars.SafeString(readFileSync(join(DIR, 'style.css'), 'utf8')), svg: raw(view.charts as Record<string, string>)})
+  const {html, css} = templates()
+  return html({...reportView(report), css, svg: raw(reportCharts(report))})
 }
 
 export function renderMarkdown(report: Report): string {
@@ -48,7 +55,7 @@ export function renderMarkdown(report: Report): string {
  * Markdown passes HTML through and turns [text](url) into links: a host's text must do neither.
  * Pipes would break tables and newlines the layout. Backticks are left: our own commands use them.
  */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[\\&<>|[\]]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`)).replace(/\s*[\r\n]+\s*/g, ' ')
 }
 

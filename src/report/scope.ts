@@ -8,7 +8,7 @@ import type {Inventory} from '../types/inventory.js'
 import type {Plan, Service} from '../types/plan.js'
 import type {Coverage, Risk, ScopeItem} from '../types/report.js'
 
-export interface ServiceScope {
+interface ServiceScope {
   inScope: boolean
   why: string
   /** undefined: generate has not run for it; false: generate skipped it. */

@@ -5,22 +5,8 @@
  */
 import type {EffortFactorKey, HoistConfig} from '../config.js'
 import {DEFAULT_SIZING, type SizingPolicy} from '../plan/resources.js'
-import type {Assumption, SizingMode} from '../types/report.js'
+import type {Assumption, NodeSize, Prices, SizingMode} from '../types/report.js'
 
-export interface Prices {
-  currency: string
-  vcpuHour: number
-  gibHour: number
-  nodeHour: number
-}
-
-export interface NodeSize {
-  vcpu: number
-  memoryGiB: number
-  /** What the substrate itself keeps on each node (kernel, init, containerd). */
-  reservedVcpu: number
-  reservedMemoryGiB: number
-}
 
 export type EffortFactors = Record<EffortFactorKey, number> & {kinds: Record<string, number>}
 
@@ -44,7 +30,7 @@ export interface ReportSettings {
  * moderate: the defaults, nothing planned above ~77% busy;
  * aggressive: p90 × 1.1, for steady workloads whose peaks are known.
  */
-export const MODES: Record<SizingMode, {percentile?: number; headroom?: number}> = {
+const MODES: Record<SizingMode, {percentile?: number; headroom?: number}> = {
   'same-as-source': {},
   moderate: {},
   aggressive: {percentile: 90, headroom: 1.1},
@@ -53,7 +39,7 @@ export const MODES: Record<SizingMode, {percentile?: number; headroom?: number}>
 // Round placeholders (the wizard offers the same), in the range of on-demand cloud list prices: the
 // report says they are Hoist's, and asks for the customer's own.
 export const DEFAULT_PRICES: Prices = {currency: 'EUR', vcpuHour: 0.04, gibHour: 0.005, nodeHour: 0}
-export const DEFAULT_NODE: NodeSize = {vcpu: 4, memoryGiB: 16, reservedVcpu: 0.1, reservedMemoryGiB: 0.5}
+const DEFAULT_NODE: NodeSize = {vcpu: 4, memoryGiB: 16, reservedVcpu: 0.1, reservedMemoryGiB: 0.5}
 /** Common machine shapes (vCPU, GiB), for packing when hoist.yaml names no node size. */
 export const NODE_CATALOGUE: NodeSize[] = [[1, 2], [2, 4], [2, 8], [4, 8], [4, 16], [8, 32], [16, 64], [32, 128]].map(([vcpu, memoryGiB]) => ({
   vcpu: vcpu!, memoryGiB: memoryGiB!, reservedVcpu: DEFAULT_NODE.reservedVcpu, reservedMemoryGiB: DEFAULT_NODE.reservedMemoryGiB,
@@ -70,7 +56,7 @@ export const DEFAULT_EFFORT: EffortFactors = {
   lowConfidence: 0.5,
   scopeDays: 5,
 }
-export const INDUSTRY = {vm: 25, bareMetal: 50}
+const INDUSTRY = {vm: 25, bareMetal: 50}
 /** 730 hours a month, 8,760 a year: a month is a twelfth of a year. */
 export const HOURS_PER_MONTH = 730
 
@@ -120,7 +106,7 @@ export function reportSettings(config: HoistConfig): ReportSettings {
   return {mode, sizing, prices, node, nodeChosen: config.node === undefined, effort: {...factors, kinds}, industry, assumptions}
 }
 
-export const EFFORT_LABELS: Record<EffortFactorKey, string> = {
+const EFFORT_LABELS: Record<EffortFactorKey, string> = {
   perHost: 'Days per host (access, substrate, cut-over of the machine)',
   perDependency: 'Days per dependency to rewire',
   perWarning: 'Days per warning blocker',

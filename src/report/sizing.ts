@@ -8,7 +8,7 @@ import {percentile, resources, type SizingPolicy} from '../plan/resources.js'
 import type {HostFacts} from '../types/facts.js'
 import type {Coverage, Figure, SizingMode} from '../types/report.js'
 import {cpuMeasured} from './confidence.js'
-import {figure, gib} from './figure.js'
+import {figure, gib, round} from './figure.js'
 
 export interface Usage {
   allocated: Figure
@@ -61,10 +61,8 @@ export function measuredUse(pids: number[], facts: HostFacts, pct: number): {cpu
 /** Sizes each service of a host; shares of the allocation are split by measured use, equally when none was. */
 export function sizeServices(services: {name: string; pids: number[]}[], facts: HostFacts, mode: SizingMode, policy: SizingPolicy, before: HostBefore, cov: Coverage): Sized[] {
   const use = services.map((s) => measuredUse(s.pids, facts, policy.percentile))
-  const share = (key: 'cpu' | 'memoryGiB', i: number) => {
-    const total = use.reduce((n, u) => n + (u[key] ?? 0), 0)
-    return total > 0 ? (use[i]![key] ?? 0) / total : 1 / services.length
-  }
+  const totals = {cpu: use.reduce((n, u) => n + (u.cpu ?? 0), 0), memoryGiB: use.reduce((n, u) => n + u.memoryGiB, 0)}
+  const share = (key: 'cpu' | 'memoryGiB', i: number) => (totals[key] > 0 ? (use[i]![key] ?? 0) / totals[key] : 1 / services.length)
   return services.map((s, i) => {
     const u = use[i]!
     const usedBasis = `p${policy.percentile} of the summed use of its ${s.pids.length} process(es) over the scan's samples`
@@ -85,12 +83,12 @@ export function sizeServices(services: {name: string; pids: number[]}[], facts: 
       ? figure(r.cpu, 'vCPU', `${r.basis} (plan/resources.ts)`, {...inputs, used: u.cpu, floor: policy.floorCpu}, cov.confidence)
       // No rate measured: claiming a CPU saving would be a guess, so the service keeps its share.
       : figure(asIs.cpu.value, 'vCPU', `CPU not measured: kept at the as-is share (${asIs.cpu.basis})`, {asIs: asIs.cpu.value}, 'none')
-    const memory = figure(r.memoryMiB / 1024, 'GiB', `${r.basis} (plan/resources.ts)`, {...inputs, usedMiB: Math.round(u.memoryGiB * 1024 * 10) / 10, floorMiB: policy.floorMemoryMiB}, cov.confidence === 'none' ? 'low' : cov.confidence)
+    const memory = figure(r.memoryMiB / 1024, 'GiB', `${r.basis} (plan/resources.ts)`, {...inputs, usedMiB: round(u.memoryGiB * 1024, 1), floorMiB: policy.floorMemoryMiB}, cov.confidence === 'none' ? 'low' : cov.confidence)
     return {used, asIs, request: {cpu, memory}}
   })
 }
 
 function asIsFigure(allocated: Figure, share: number, unit: string, count: number, measured: boolean): Figure {
   const basis = measured ? 'the host\'s allocation × this service\'s share of the services\' measured use' : `the host's allocation split equally between its ${count} service(s) (no use measured)`
-  return figure((allocated.value ?? 0) * share, unit, basis, {allocated: allocated.value, share: Math.round(share * 10000) / 10000}, measured ? allocated.confidence : 'low')
+  return figure((allocated.value ?? 0) * share, unit, basis, {allocated: allocated.value, share: round(share, 4)}, measured ? allocated.confidence : 'low')
 }

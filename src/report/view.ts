@@ -39,14 +39,18 @@ export function reportView(report: Report): Record<string, unknown> {
     generatedDate: report.generatedAt.slice(0, 10),
     sizing: sizingWords(report),
     scopeDays: report.assumptions.find((a) => a.key === 'effort.scopeDays')?.value ?? null,
-    charts: {
-      cpu: barsChart('CPU before and after (vCPU)', barRows(report, 'cpu'), 'vCPU'),
-      memory: barsChart('Memory before and after (GiB)', barRows(report, 'memory'), 'GiB'),
-      packing: packingChart(report.packing),
-      scatter: portfolio
-        ? scatterChart('Monthly saving against effort, per host', report.ranking.hosts.map((r) => ({label: r.host, days: r.days, saving: r.savingMonthly})), report.currency)
-        : scatterChart('Monthly saving against effort, per application', report.ranking.applications.map((r) => ({label: r.application ?? r.host, days: r.days, saving: r.savingMonthly})), report.currency),
-    },
+  }
+}
+
+/** The four SVG charts, for the HTML only (the Markdown has none), each escaped by charts.ts. */
+export function reportCharts(report: Report): {cpu: string; memory: string; packing: string; scatter: string} {
+  return {
+    cpu: barsChart('CPU before and after (vCPU)', barRows(report, 'cpu'), 'vCPU'),
+    memory: barsChart('Memory before and after (GiB)', barRows(report, 'memory'), 'GiB'),
+    packing: packingChart(report.packing),
+    scatter: report.scope === 'portfolio'
+      ? scatterChart('Monthly saving against effort, per host', report.ranking.hosts.map((r) => ({label: r.host, days: r.days, saving: r.savingMonthly})), report.currency)
+      : scatterChart('Monthly saving against effort, per application', report.ranking.applications.map((r) => ({label: r.application ?? r.host, days: r.days, saving: r.savingMonthly})), report.currency),
   }
 }
 

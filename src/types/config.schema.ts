@@ -1,7 +1,6 @@
-import {arr, obj, oneOf, str, type Schema} from './schema-builders.js'
+import {arr, nonNegativeNumber, obj, oneOf, str, type Schema} from './schema-builders.js'
 
 const positive: Schema = {type: 'number', exclusiveMinimum: 0}
-const nonNegative: Schema = {type: 'number', minimum: 0}
 const kinds = ['webserver', 'appserver', 'runtime', 'database', 'cache', 'queue', 'search', 'proxy', 'batch', 'generic']
 
 /** hoist.yaml: every assumption in one file. Issue-by-issue it grows; unknown keys are errors. */
@@ -15,18 +14,18 @@ export const configSchema: Schema = {
     percentile: {type: 'number', minimum: 50, maximum: 100},
     // The report's assumptions (src/report/settings.ts has their defaults).
     mode: oneOf('same-as-source', 'moderate', 'aggressive'),
-    prices: obj({}, {currency: {type: 'string', pattern: '^[A-Z]{3}$'}, vcpuHour: nonNegative, gibHour: nonNegative, nodeHour: nonNegative}),
-    node: obj({}, {vcpu: positive, memoryGiB: positive, reservedVcpu: nonNegative, reservedMemoryGiB: nonNegative}),
+    prices: obj({}, {currency: {type: 'string', pattern: '^[A-Z]{3}$'}, vcpuHour: nonNegativeNumber, gibHour: nonNegativeNumber, nodeHour: nonNegativeNumber}),
+    node: obj({}, {vcpu: positive, memoryGiB: positive, reservedVcpu: nonNegativeNumber, reservedMemoryGiB: nonNegativeNumber}),
     effort: obj({}, {
-      kinds: obj({}, Object.fromEntries(kinds.map((k) => [k, nonNegative]))),
-      perHost: nonNegative,
-      perDependency: nonNegative,
-      perWarning: nonNegative,
-      perBlocking: nonNegative,
-      per100GiB: nonNegative,
-      perOpenQuestion: nonNegative,
-      notGenerated: nonNegative,
-      lowConfidence: nonNegative,
+      kinds: obj({}, Object.fromEntries(kinds.map((k) => [k, nonNegativeNumber]))),
+      perHost: nonNegativeNumber,
+      perDependency: nonNegativeNumber,
+      perWarning: nonNegativeNumber,
+      perBlocking: nonNegativeNumber,
+      per100GiB: nonNegativeNumber,
+      perOpenQuestion: nonNegativeNumber,
+      notGenerated: nonNegativeNumber,
+      lowConfidence: nonNegativeNumber,
       scopeDays: positive,
     }),
   }),

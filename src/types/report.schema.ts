@@ -1,9 +1,7 @@
-import {arr, bool, dateTime, map, num, obj, oneOf, port, str, type Schema} from './schema-builders.js'
+import {arr, bool, dateTime, map, nonNegative, nonNegativeNumber, num, obj, oneOf, port, str, type Schema} from './schema-builders.js'
 
 /** report.json, strict: what we write is checked before it is written (src/types/report.ts). */
 const confidence = oneOf('high', 'medium', 'low', 'none')
-const nonNegative: Schema = {type: 'number', minimum: 0}
-const count: Schema = {type: 'integer', minimum: 0}
 
 const figure = obj({
   value: {type: ['number', 'null']},
@@ -20,10 +18,10 @@ const credit = obj({id: oneOf('idle', 'page-cache', 'kernel', 'agents', 'other-p
 const unknownOr = (schema: Schema): Schema => ({oneOf: [schema, {const: 'unknown'}]})
 
 const surfaceFigures = obj({
-  packages: obj({count: unknownOr(count), detail: arr(obj({where: str, count: unknownOr(count)}))}),
+  packages: obj({count: unknownOr(nonNegative), detail: arr(obj({where: str, count: unknownOr(nonNegative)}))}),
   listeningPorts: arr(obj({protocol: oneOf('tcp', 'udp'), port, owner: str, exposed: bool})),
   rootProcesses: arr(str),
-  setuidBinaries: unknownOr(count),
+  setuidBinaries: unknownOr(nonNegative),
   openServices: arr(str),
 })
 
@@ -38,7 +36,7 @@ const application = obj({
   used: obj({cpu: figure, memory: figure}),
   asIs: obj({cpu: figure, memory: figure}),
   request: obj({cpu: figure, memory: figure}),
-  planned: obj({cpu: nonNegative, memoryMiB: nonNegative, basis: str}),
+  planned: obj({cpu: nonNegativeNumber, memoryMiB: nonNegativeNumber, basis: str}),
   saving: money,
   effort: obj({days: figure, lines: arr(effortLine)}),
   fitsScope: bool,
@@ -52,7 +50,7 @@ const host = obj(
     virtualization: str,
     os: obj({prettyName: str}, {endOfLife: str}),
     inputs: obj({artifacts: bool}),
-    coverage: obj({samples: count, sampleSeconds: nonNegative, historyPoints: count, historyDays: nonNegative, confidence, basis: str}, {historySource: str}),
+    coverage: obj({samples: nonNegative, sampleSeconds: nonNegativeNumber, historyPoints: nonNegative, historyDays: nonNegativeNumber, confidence, basis: str}, {historySource: str}),
     before: obj({cpu: usage, memory: usage}),
     after: obj({cpu: figure, memory: figure, nodes: figure}),
     credits: obj({cpu: arr(credit), memory: arr(credit)}),
@@ -72,8 +70,8 @@ const host = obj(
   {attackSurface: obj({before: surfaceFigures, after: surfaceFigures, notes: arr(str)})},
 )
 
-const packedItem = obj({host: str, service: str, cpu: nonNegative, memoryGiB: nonNegative})
-const ranked = obj({host: str, savingMonthly: num, days: nonNegative, perDay: num, wave: count}, {application: str})
+const packedItem = obj({host: str, service: str, cpu: nonNegativeNumber, memoryGiB: nonNegativeNumber})
+const ranked = obj({host: str, savingMonthly: num, days: nonNegativeNumber, perDay: num, wave: nonNegative}, {application: str})
 
 export const reportSchema: Schema = {
   $id: 'https://hoist.dev/schemas/report.json',
@@ -95,13 +93,13 @@ export const reportSchema: Schema = {
         days: figure,
       }),
       packing: obj({
-        node: obj({vcpu: nonNegative, memoryGiB: nonNegative, reservedVcpu: nonNegative, reservedMemoryGiB: nonNegative}),
-        nodes: arr(obj({index: count, units: count, items: arr(packedItem), cpu: nonNegative, memoryGiB: nonNegative})),
+        node: obj({vcpu: nonNegativeNumber, memoryGiB: nonNegativeNumber, reservedVcpu: nonNegativeNumber, reservedMemoryGiB: nonNegativeNumber}),
+        nodes: arr(obj({index: nonNegative, units: nonNegative, items: arr(packedItem), cpu: nonNegativeNumber, memoryGiB: nonNegativeNumber})),
         count: figure,
         fill: figure,
       }),
       ranking: obj({hosts: arr(ranked), applications: arr(ranked)}),
-      waves: arr(obj({index: count, hosts: arr(str), applications: arr(str), days: nonNegative, savingMonthly: num})),
+      waves: arr(obj({index: nonNegative, hosts: arr(str), applications: arr(str), days: nonNegativeNumber, savingMonthly: num})),
       nextSteps: arr(str),
     },
     {configFile: str},

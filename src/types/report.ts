@@ -12,6 +12,23 @@ export type Confidence = 'high' | 'medium' | 'low' | 'none'
 export type Platform = 'vm' | 'bare-metal' | 'container' | 'unknown'
 export type SizingMode = 'same-as-source' | 'moderate' | 'aggressive'
 
+/** The customer's unit prices (src/report/settings.ts has Hoist's defaults; hoist.yaml `prices:`). */
+export interface Prices {
+  currency: string
+  vcpuHour: number
+  gibHour: number
+  nodeHour: number
+}
+
+/** A target node's size (hoist.yaml `node:`). */
+export interface NodeSize {
+  vcpu: number
+  memoryGiB: number
+  /** What the substrate itself keeps on each node (kernel, init, containerd). */
+  reservedVcpu: number
+  reservedMemoryGiB: number
+}
+
 export interface Figure {
   /** null: not measured. Said as such, never shown as zero. */
   value: number | null
@@ -152,7 +169,7 @@ export interface Risk {
 }
 
 export interface Packing {
-  node: {vcpu: number; memoryGiB: number; reservedVcpu: number; reservedMemoryGiB: number}
+  node: NodeSize
   nodes: PackedNode[]
   count: Figure
   /** How full the packed nodes are, by the fuller of CPU and memory. */

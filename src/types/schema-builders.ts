@@ -6,6 +6,7 @@ export const int: Schema = {type: 'integer'}
 export const num: Schema = {type: 'number'}
 export const bool: Schema = {type: 'boolean'}
 export const nonNegative: Schema = {type: 'integer', minimum: 0}
+export const nonNegativeNumber: Schema = {type: 'number', minimum: 0}
 export const port: Schema = {type: 'integer', minimum: 0, maximum: 65535}
 // A pattern, not ajv-formats' date-time: precompiled validators then need no format runtime.
 export const dateTime: Schema = {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$'}

@@ -3,40 +3,39 @@
  * artifacts when generate has run) and writing report.json (schema-checked first), report.html and
  * report.md, per host and for the portfolio at the workspace root.
  */
-import {access, readFile} from 'node:fs/promises'
+import {access} from 'node:fs/promises'
 import {join} from 'node:path'
 import {HoistError} from '../errors.js'
 import type {Artifacts} from '../types/artifacts.js'
-import type {Inventory} from '../types/inventory.js'
 import type {Report} from '../types/report.js'
 import {validatorErrors, type CompiledValidator} from '../types/validate.js'
-import validateInventory from '../types/generated/inventory.js'
 import validateReport from '../types/generated/report.js'
 import {loadFacts, scannedHosts} from './hosts.js'
-import {hostPaths, inside} from './paths.js'
+import {loadInventory} from './inventory.js'
+import {inside} from './paths.js'
 import {loadPlan, planFiles} from './plan-file.js'
 import {artifactsPath, loadArtifacts} from './services.js'
 import {writeAtomic, writeJson} from './write.js'
 import type {HostInputs} from '../report/host.js'
 
-export async function loadInventory(out: string, host: string): Promise<Inventory> {
-  const file = join(hostPaths(out, host).dir, 'inventory.json')
-  let value: unknown
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'))
-  } catch (error) {
-    throw new HoistError('INPUT_MISSING', `cannot read ${file}: ${(error as Error).message}`, `Run \`hoist plan --out ${out}\` first.`, {host})
-  }
-  const errors = validatorErrors(validateInventory as CompiledValidator, value)
-  if (errors.length > 0) throw new HoistError('WORKSPACE_INVALID', `${file} is not a valid inventory: ${errors.slice(0, 5).join('; ')}`, `Run \`hoist plan --out ${out}\` again to rewrite it.`, {host})
-  return value as Inventory
-}
-
 /** Everything one host's report is built from; artifacts are optional (plan only, said in the report). */
 export async function loadReportInputs(out: string, host: string): Promise<HostInputs> {
+  // Read beside the others, but awaited after them: a missing or broken facts, inventory or plan is still the error said.
+  const pending = optionalArtifacts(out, host)
+  pending.catch(() => {})
   const [facts, inventory, plan] = await Promise.all([loadFacts(out, host), loadInventory(out, host), loadPlan(out, host)])
-  const artifacts: Artifacts | undefined = (await exists(artifactsPath(out, host))) ? await loadArtifacts(out, host) : undefined
+  const artifacts = await pending
   return {facts, inventory, plan, ...(artifacts ? {artifacts} : {})}
+}
+
+/** artifacts.json when generate has run; a file that is there but cannot be read or parsed is an error. */
+async function optionalArtifacts(out: string, host: string): Promise<Artifacts | undefined> {
+  try {
+    return await loadArtifacts(out, host)
+  } catch (error) {
+    if (await exists(artifactsPath(out, host))) throw error
+    return undefined
+  }
 }
 
 /** The scanned hosts that have a plan: the ones a report can cover. */
@@ -48,7 +47,7 @@ export async function plannedHosts(out: string): Promise<{planned: string[]; unp
   return {planned, unplanned}
 }
 
-export interface ReportFiles {
+interface ReportFiles {
   json: string
   html: string
   md: string
@@ -65,10 +64,6 @@ export async function writeReport(dir: string, report: Report, html: string, md:
   await writeAtomic(files.html, html, {durable: false})
   await writeAtomic(files.md, md, {durable: false})
   return files
-}
-
-export function hostReportDir(out: string, host: string): string {
-  return hostPaths(out, host).dir
 }
 
 export function portfolioDir(out: string): string {
