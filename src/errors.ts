@@ -25,17 +25,32 @@ export type ErrorCode =
   | 'TEMPLATE_INVALID'
   | 'GENERATE_FAILED'
 
+/** The key an SSH_HOSTKEY_UNKNOWN error is about, as data: the wizard shows it and asks whether to trust it. */
+export interface HostKeyDetails {
+  /** The hop, as the message names it (e.g. root@web01). */
+  who: string
+  keyType: string
+  /** SHA256:… */
+  fingerprint: string
+}
+
 export class HoistError extends Error {
   readonly code: ErrorCode
   readonly suggestion: string
   readonly host?: string
+  /** Set on SSH_HOSTKEY_UNKNOWN for a key that was presented (not when known_hosts could not be read). */
+  readonly hostKey?: HostKeyDetails
 
-  constructor(code: ErrorCode, message: string, suggestion: string, options: {host?: string; cause?: unknown} = {}) {
+  constructor(code: ErrorCode, message: string, suggestion: string, options: {host?: string; cause?: unknown; hostKey?: HostKeyDetails} = {}) {
     super(printable(message), {cause: options.cause})
     this.name = 'HoistError'
     this.code = code
     this.suggestion = printable(suggestion)
     this.host = options.host === undefined ? undefined : printable(options.host)
+    if (options.hostKey) {
+      const {who, keyType, fingerprint} = options.hostKey
+      this.hostKey = {who: printable(who), keyType: printable(keyType), fingerprint: printable(fingerprint)}
+    }
   }
 
   toJSON(): {code: ErrorCode; message: string; suggestion: string; host?: string} {

@@ -64,10 +64,6 @@ by SSH itself and never saved.`
         asker: inquirerAsker(say),
         steps: realSteps({
           run: (id, argv) => this.config.runCommand(id, argv),
-          flagsOf: (id) => {
-            const command = this.config.findCommand(id)
-            return command ? Object.keys(command.flags) : undefined
-          },
           interactive,
           knownHosts: flags['known-hosts'],
           sshConfig: flags['ssh-config'],

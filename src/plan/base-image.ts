@@ -1,3 +1,6 @@
+import type {Workload} from '../types/inventory.js'
+import type {BaseImagePolicy, Plan, Service} from '../types/plan.js'
+
 /**
  * Base images by policy. same-os: the host's own distribution and release (lift-and-shift, the
  * host's package versions). official: the runtime's maintained upstream image. Tags are pinned;
@@ -22,4 +25,23 @@ const SAME_OS: Record<string, (version: string) => string> = {
 export function sameOsImage(id: string, versionId: string): string | undefined {
   const make = SAME_OS[id]
   return make && versionId ? make(versionId) : undefined
+}
+
+/** Where no same-os image is known for the host's release (the plan asks the consultant to choose one). */
+export const SAME_OS_FALLBACK = 'debian:12'
+
+/** The host's own release as an image, or the fallback. */
+export function sameOsBaseImage(os: Pick<Plan['os'], 'id' | 'versionId'>): string {
+  return sameOsImage(os.id, os.versionId) ?? SAME_OS_FALLBACK
+}
+
+/**
+ * The base image a policy gives a workload, and the packages that go with it: `official` is the
+ * rule's upstream image where it names one (its own runtime: no host packages), anything else the
+ * host's release with the host's packages. Without a workload (a plan edited by hand), no packages.
+ */
+export function baseImageFor(workload: Pick<Workload, 'hints' | 'packages'> | undefined, os: Pick<Plan['os'], 'id' | 'versionId'>, policy: BaseImagePolicy): Pick<Service, 'baseImage' | 'packages'> {
+  const official = workload?.hints.officialImage
+  if (policy === 'official' && official) return {baseImage: {policy, image: official}, packages: []}
+  return {baseImage: {policy: 'same-os', image: sameOsBaseImage(os)}, packages: workload?.packages.map((p) => ({...p})) ?? []}
 }

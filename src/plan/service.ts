@@ -1,7 +1,7 @@
 import type {HostFacts} from '../types/facts.js'
 import type {Workload} from '../types/inventory.js'
 import type {BaseImagePolicy, Plan, Service} from '../types/plan.js'
-import {sameOsImage} from './base-image.js'
+import {baseImageFor, sameOsImage} from './base-image.js'
 import {observedCommand} from './command.js'
 import {foreground} from './foreground.js'
 import {resources, type SizingPolicy} from './resources.js'
@@ -13,15 +13,9 @@ export function planService(w: Workload, facts: HostFacts, policy: BaseImagePoli
   const decide = (field: string, decision: string, because: string) => notes.decisions.push({service: w.id, field, decision, because})
   const ask = (question: string) => notes.unresolved.push({service: w.id, question})
 
-  const sameOs = sameOsImage(facts.os.id, facts.os.versionId)
-  let baseImage: Service['baseImage']
-  if (policy === 'official' && w.hints.officialImage) {
-    baseImage = {policy, image: w.hints.officialImage}
-  } else {
-    if (policy === 'official') decide('baseImage', 'same-os', `the rule ${w.rule} names no official image`)
-    baseImage = {policy: 'same-os', image: sameOs ?? 'debian:12'}
-    if (!sameOs) ask(`no base image is known for ${facts.os.prettyName || facts.os.id}: choose one`)
-  }
+  const {baseImage, packages} = baseImageFor(w, facts.os, policy)
+  if (baseImage.policy !== policy) decide('baseImage', 'same-os', `the rule ${w.rule} names no official image`)
+  if (baseImage.policy === 'same-os' && !sameOsImage(facts.os.id, facts.os.versionId)) ask(`no base image is known for ${facts.os.prettyName || facts.os.id}: choose one`)
 
   const observed = observedCommand(w, facts)
   decide('command', observed.command.join(' '), `observed: ${observed.source}`)
@@ -53,7 +47,7 @@ export function planService(w: Workload, facts: HostFacts, policy: BaseImagePoli
     kind: w.kind,
     include: true,
     baseImage,
-    packages: baseImage.policy === 'same-os' ? w.packages : [],
+    packages,
     files: filesOf(w, decide),
     volumes: outermost(w.dataPaths.filter((p) => p.seen && !COPIED_ROLES.has(p.role ?? ''))).map((p) => ({path: p.path, role: p.role ?? 'data', ...(p.sizeBytes === undefined ? {} : {sizeBytes: p.sizeBytes})})),
     ports: w.ports.map((p) => ({port: p.port, protocol: p.protocol})).filter((p, i, all) => all.findIndex((q) => q.port === p.port && q.protocol === p.protocol) === i),
@@ -88,8 +82,9 @@ function capabilitiesOf(w: Workload, facts: HostFacts, user: string, decide: (fi
   if (user === 'root' && workers.length > 0) {
     // Switching to the workers' user, handing them their folders (nginx chowns its temp paths),
     // opening files they own (Debian's nginx logs are www-data's, mode 0640) and signalling them.
-    caps.push('CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID')
-    decide('capabilities', 'CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_KILL, CAP_SETGID, CAP_SETUID', `its root master runs workers as ${workers.join(', ')}: it switches to that user, gives it its folders, opens the files it owns and signals it`)
+    const added = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID']
+    caps.push(...added)
+    decide('capabilities', added.join(', '), `its root master runs workers as ${workers.join(', ')}: it switches to that user, gives it its folders, opens the files it owns and signals it`)
   }
   return caps
 }

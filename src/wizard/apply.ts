@@ -1,4 +1,4 @@
-import {sameOsImage} from '../plan/base-image.js'
+import {baseImageFor, sameOsBaseImage} from '../plan/base-image.js'
 import type {Inventory} from '../types/inventory.js'
 import type {BaseImagePolicy, Plan, Service} from '../types/plan.js'
 import type {ServiceContext} from './questions.js'
@@ -17,7 +17,7 @@ export function serviceContext(plan: Plan, inventory: Inventory, service: Servic
     name: service.name,
     kind: service.kind,
     policy: service.baseImage.policy,
-    sameOsImage: sameOsOf(plan),
+    sameOsImage: sameOsBaseImage(plan.os),
     ...(workload?.hints.officialImage ? {officialImage: workload.hints.officialImage} : {}),
     otherNames: plan.services.filter((s) => s !== service).map((s) => s.name),
   }
@@ -43,21 +43,11 @@ export function renameService(plan: Plan, service: Service, to: string): boolean
 export function setBaseImage(plan: Plan, inventory: Inventory, service: Service, policy: BaseImagePolicy): boolean {
   if (service.baseImage.policy === policy) return false
   const workload = inventory.workloads.find((w) => w.id === service.workload)
-  if (policy === 'official') {
-    const image = workload?.hints.officialImage
-    if (!image) return false
-    service.baseImage = {policy, image}
-    // An upstream image brings its own runtime: the host's package versions do not apply.
-    service.packages = []
-  } else {
-    service.baseImage = {policy, image: sameOsOf(plan)}
-    service.packages = workload?.packages.map((p) => ({...p})) ?? []
-  }
+  // The rule `hoist plan` applies (src/plan/base-image.ts); `official` without an upstream image is no choice.
+  const chosen = baseImageFor(workload, plan.os, policy)
+  if (chosen.baseImage.policy !== policy) return false
+  service.baseImage = chosen.baseImage
+  service.packages = chosen.packages
   plan.decisions.push({service: service.name, field: 'baseImage', decision: policy, because: 'chosen in the wizard'})
   return true
-}
-
-function sameOsOf(plan: Plan): string {
-  // The fallback plan.ts uses too, where it records an open question about it.
-  return sameOsImage(plan.os.id, plan.os.versionId) ?? 'debian:12'
 }

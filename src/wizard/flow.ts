@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 import {isHoistError} from '../errors.js'
 import type {Plan} from '../types/plan.js'
+import type {Prices as ReportPrices} from '../types/report.js'
 import {ANSWERS_FILE, type AnswerSources} from './answers.js'
 import {chooseServices, type Found} from './choose.js'
 import type {QuestionContext} from './questions.js'
@@ -17,11 +18,8 @@ export interface ScanRequest {
   acceptNew: boolean
 }
 
-export interface Prices {
-  currency: string
-  vcpuHour: number
-  gibHour: number
-}
+/** The prices the wizard asks for (the node price is left to hoist.yaml). */
+export type Prices = Omit<ReportPrices, 'nodeHour'>
 
 /** What generate wrote for a host, relative to the output folder. */
 export interface Generated {
@@ -129,11 +127,10 @@ async function scanTrusting(r: Resolver, asker: Asker, steps: Steps, request: Sc
   }
 }
 
-/** SSH_HOSTKEY_UNKNOWN carries the key in its message (src/collect/transport/ssh-hostkey.ts). */
+/** SSH_HOSTKEY_UNKNOWN carries the key it is about (src/collect/transport/ssh-hostkey.ts). */
 export function unknownHostKey(error: unknown): QuestionContext['hostKey'] {
   if (!isHoistError(error) || error.code !== 'SSH_HOSTKEY_UNKNOWN') return undefined
-  const m = /^The host key of (.+?) is not known: (\S+) (SHA256:[A-Za-z0-9+/]+) /.exec(error.message)
-  return m ? {who: m[1]!, keyType: m[2]!, fingerprint: m[3]!} : undefined
+  return error.hostKey ? {...error.hostKey} : undefined
 }
 
 /** The closing lines: what was produced, and where. */

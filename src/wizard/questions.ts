@@ -1,6 +1,8 @@
 import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {parseDuration} from '../base-command.js'
+import {expandHome} from '../batch/inventory/home.js'
+import {DEFAULT_PRICES} from '../report/settings.js'
 import type {BaseImagePolicy} from '../types/plan.js'
 
 /**
@@ -73,7 +75,7 @@ export const QUESTIONS: readonly Question[] = [
     message: () => 'Private key file (empty: ssh-agent and ~/.ssh/id_*)',
     help: () => 'Keys are tried first; if none gets in, SSH asks for a password on this terminal. Nothing typed is saved.',
     default: () => '',
-    validate: (v) => typeof v === 'string' && (v === '' || existsSync(expandHome(v))) ? true : 'no such file',
+    validate: (v) => typeof v === 'string' && (v === '' || existsSync(expandHome(v, homedir()))) ? true : 'no such file',
   },
   {
     id: 'trust-host-key', kind: 'confirm',
@@ -129,11 +131,11 @@ export const QUESTIONS: readonly Question[] = [
   {
     id: 'prices.currency', kind: 'text',
     message: () => 'Currency of your prices (ISO code)',
-    default: (c) => c.prices.currency ?? 'EUR',
+    default: (c) => c.prices.currency ?? DEFAULT_PRICES.currency,
     validate: (v) => (typeof v === 'string' && /^[A-Z]{3}$/.test(v)) || 'three capital letters, e.g. EUR, USD',
   },
-  {id: 'prices.vcpu-hour', kind: 'number', message: () => 'Price per vCPU-hour', default: (c) => c.prices.vcpuHour ?? 0.04, validate: nonNegative},
-  {id: 'prices.gib-hour', kind: 'number', message: () => 'Price per GiB of memory per hour', default: (c) => c.prices.gibHour ?? 0.005, validate: nonNegative},
+  {id: 'prices.vcpu-hour', kind: 'number', message: () => 'Price per vCPU-hour', default: (c) => c.prices.vcpuHour ?? DEFAULT_PRICES.vcpuHour, validate: nonNegative},
+  {id: 'prices.gib-hour', kind: 'number', message: () => 'Price per GiB of memory per hour', default: (c) => c.prices.gibHour ?? DEFAULT_PRICES.gibHour, validate: nonNegative},
 ]
 
 const BY_ID = new Map(QUESTIONS.map((q) => [q.id, q]))
@@ -149,10 +151,6 @@ export function questionFor(id: string): Question | undefined {
   const m = /^services\.(.+)\.([a-z-]+)$/.exec(id)
   if (!m || !SERVICE_KEY.test(m[1]!) || !(SERVICE_FIELDS as readonly string[]).includes(m[2]!)) return undefined
   return BY_ID.get(`services.*.${m[2]}`)
-}
-
-export function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path
 }
 
 function isDuration(text: string): boolean {

@@ -1,26 +1,26 @@
 import {existsSync} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
+import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {parseDocument} from 'yaml'
 import {parseDuration} from '../base-command.js'
+import {expandHome} from '../batch/inventory/home.js'
 import {DEFAULT_COLLECT_OPTIONS} from '../collect/collect.js'
 import {scanSsh} from '../collect/scan.js'
 import {CONFIG_FILE, loadConfig} from '../config.js'
 import type {HostGenerated} from '../generate.js'
-import type {Inventory} from '../types/inventory.js'
 import {saveScan, scannedHosts} from '../workspace/hosts.js'
-import {hostPaths, safeHostName} from '../workspace/paths.js'
+import {loadInventory as loadWorkspaceInventory} from '../workspace/inventory.js'
+import {safeHostName} from '../workspace/paths.js'
 import {parsePlan, planFiles, renderPlan, loadPlan} from '../workspace/plan-file.js'
 import {writeAtomic} from '../workspace/write.js'
 import {saveAnswers} from './answers.js'
 import type {Generated, Steps} from './flow.js'
-import {expandHome, type Answers} from './questions.js'
+import type {Answers} from './questions.js'
 
 export interface StepsOptions {
   /** Runs another hoist command (oclif's config.runCommand). */
   run<T>(id: string, argv: string[]): Promise<T>
-  /** The flags a command takes; undefined when this Hoist has no such command. */
-  flagsOf(id: string): string[] | undefined
   /** Passwords and passphrases may be asked by the SSH layer. */
   interactive: boolean
   knownHosts?: string
@@ -35,17 +35,17 @@ export interface StepsOptions {
 export function realSteps(o: StepsOptions): Steps {
   const common = (out: string) => [`--out=${out}`, ...(o.quiet ? ['--quiet'] : [])]
   const ssh = (identity: string) => [
-    ...(identity ? [`--identity=${expandHome(identity)}`] : []),
+    ...(identity ? [`--identity=${expandHome(identity, homedir())}`] : []),
     ...(o.knownHosts ? [`--known-hosts=${o.knownHosts}`] : []),
     ...(o.sshConfig ? [`--ssh-config=${o.sshConfig}`] : []),
   ]
   const configFile = resolve(o.config ?? CONFIG_FILE)
   return {
-    isFile: async (path) => (await stat(expandHome(path)).catch(() => undefined))?.isFile() ?? false,
+    isFile: async (path) => (await stat(expandHome(path, homedir())).catch(() => undefined))?.isFile() ?? false,
     priceDefaults: async () => (await loadConfig(o.config)).prices ?? {},
     async scan(req) {
       if (req.inventory) {
-        const file = expandHome(req.target)
+        const file = expandHome(req.target, homedir())
         await o.run('scan', [`--inventory=${file}`, ...common(req.out), ...ssh(req.identity), `--sample=${req.sample}`, ...(req.sudo ? ['--sudo'] : []), ...(req.acceptNew ? ['--accept-new'] : [])])
         // Hosts a previous run scanned are skipped by scan (resumed), and belong to this run too.
         const {loadInventory} = await import('../batch/inventory/load.js')
@@ -59,7 +59,7 @@ export function realSteps(o: StepsOptions): Steps {
         sampleSeconds: parseDuration(req.sample),
         sshConfigPath: o.sshConfig,
         interactive: o.interactive,
-        ssh: {knownHostsPath: o.knownHosts, acceptNew: req.acceptNew, identityFiles: req.identity ? [expandHome(req.identity)] : []},
+        ssh: {knownHostsPath: o.knownHosts, acceptNew: req.acceptNew, identityFiles: req.identity ? [expandHome(req.identity, homedir())] : []},
       })
       const path = await saveScan(req.out, result.facts, {command: result.command, scriptSha256: result.scriptSha256})
       for (const note of result.notes) o.say(`  note: ${note}`)
@@ -69,10 +69,7 @@ export function realSteps(o: StepsOptions): Steps {
     plan: async (out, hosts) => {
       await o.run('plan', [...common(out), ...hosts.map((h) => `--host=${h}`), ...(o.config ? [`--config=${o.config}`] : [])])
     },
-    async load(out, host) {
-      const file = join(hostPaths(out, host).dir, 'inventory.json')
-      return {plan: await loadPlan(out, host), inventory: JSON.parse(await readFile(file, 'utf8')) as Inventory}
-    },
+    load: async (out, host) => ({plan: await loadPlan(out, host), inventory: await loadWorkspaceInventory(out, host)}),
     async savePlan(out, plan) {
       // Written like a hand edit (no new stamp): a later `hoist plan` keeps these choices.
       const file = planFiles(out, plan.host).plan
@@ -83,12 +80,16 @@ export function realSteps(o: StepsOptions): Steps {
     },
     async savePrices(prices) {
       // Edited as a document, so the consultant's comments and other keys in hoist.yaml stay.
-      const doc = parseDocument(existsSync(configFile) ? await readFile(configFile, 'utf8') : '')
+      const doc = parseDocument(await readFile(configFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        // Only a missing file starts empty: an unreadable one must fail, not be overwritten.
+        if (error.code === 'ENOENT') return ''
+        throw error
+      }))
       doc.setIn(['prices', 'currency'], prices.currency)
       doc.setIn(['prices', 'vcpuHour'], prices.vcpuHour)
       doc.setIn(['prices', 'gibHour'], prices.gibHour)
+      // The values were validated as answers, and the rest of the file by priceDefaults.
       await writeAtomic(configFile, doc.toString(), {durable: false})
-      await loadConfig(configFile)
       return configFile
     },
     saveAnswers: (file, answers) => saveAnswers(file, answers as Answers),
@@ -101,9 +102,7 @@ export function realSteps(o: StepsOptions): Steps {
       }))
     },
     async report(out, hosts) {
-      const flags = o.flagsOf('report')
-      if (!flags) return undefined
-      await o.run('report', [...common(out), ...(flags.includes('config') && o.config ? [`--config=${o.config}`] : [])]).catch((error: Error & {oclif?: {exit?: number}}) => {
+      await o.run('report', [...common(out), ...(o.config ? [`--config=${o.config}`] : [])]).catch((error: Error & {oclif?: {exit?: number}}) => {
         // A Hoist error was printed by the command itself before it exited.
         throw error.oclif?.exit === undefined ? error : new Error('its error is printed above')
       })

@@ -106,7 +106,7 @@ export async function verifyHostKey(target: SshTarget, scope: HopScope, keyBlob:
       'SSH_HOSTKEY_UNKNOWN',
       `The host key of ${who} is not known: ${keyType} ${fingerprint} (looked up as ${lookupName} in ${policy.knownHostsPath}).${others}${ca}`,
       `Verify the fingerprint out of band (on the host: \`ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-|-sha2-.*$/g, '')}_key.pub\`), then rerun with --accept-new, or add it yourself with \`${keyscanCommand(target, policy.knownHostsPath)}\`.`,
-      {host},
+      {host, hostKey: {who, keyType, fingerprint}},
     )
   }
   try {

@@ -25,7 +25,7 @@ export const FINGERPRINT = 'SHA256:Yk7mQp0bVw1Hq7s2n9V7JcVt3vJk0m8R2c1xg5f3a9E'
 
 /** What the real host-key check throws for an unknown key (src/collect/transport/ssh-hostkey.ts). */
 export function unknownKeyError(): HoistError {
-  return new HoistError('SSH_HOSTKEY_UNKNOWN', `The host key of root@web01 is not known: ssh-ed25519 ${FINGERPRINT} (looked up as web01 in /tmp/kh).`, 'Verify it.', {host: 'web01'})
+  return new HoistError('SSH_HOSTKEY_UNKNOWN', `The host key of root@web01 is not known: ssh-ed25519 ${FINGERPRINT} (looked up as web01 in /tmp/kh).`, 'Verify it.', {host: 'web01', hostKey: {who: 'root@web01', keyType: 'ssh-ed25519', fingerprint: FINGERPRINT}})
 }
 
 /** A person who answers from a script, Enter (the default) for the rest, and remembers what was asked. */
