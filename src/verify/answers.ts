@@ -5,6 +5,7 @@
  */
 import type {Answer, Question} from '../types/artifacts.js'
 import type {Service} from '../types/plan.js'
+import {retryUntil} from './retry.js'
 
 export type {Answer, Question} from '../types/artifacts.js'
 
@@ -52,10 +53,5 @@ export function questionFor(check: Service['healthcheck']): Question | undefined
  * check passes) a few seconds before the application behind it answers (Tomcat deploying its apps).
  */
 export async function askPatiently(ask: () => Promise<Answer>, timeoutMs = 60_000): Promise<Answer> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const answer = await ask()
-    if (answer.ok || Date.now() >= deadline) return answer
-    await new Promise((resolve) => setTimeout(resolve, 2000))
-  }
+  return retryUntil(ask, (answer) => answer.ok, {timeoutMs, intervalMs: 2000})
 }

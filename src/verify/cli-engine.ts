@@ -56,7 +56,8 @@ export function cliEngine(name: 'docker' | 'podman'): Engine {
         return {status: 'unhealthy', output: lastHealthOutput(await inspect(container, '{{json .State.Health}}'))}
       }
       // 125: the container is not running, or is gone: unhealthy, with podman's reason.
-      return {status: 'unhealthy', output: result.log.trim()}
+      const output = result.log.trim()
+      return result.exitCode === 125 ? {status: 'unhealthy', output, stopped: true} : {status: 'unhealthy', output}
     },
 
     async logs(container) {

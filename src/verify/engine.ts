@@ -83,6 +83,8 @@ export interface HealthcheckResult {
   status: 'healthy' | 'unhealthy' | 'none'
   /** What the check printed, or why it could not run. */
   output: string
+  /** The engine said the container is not running or is gone: it will not become healthy. */
+  stopped?: boolean
 }
 
 export interface Engine {

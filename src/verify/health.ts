@@ -1,7 +1,11 @@
 import type {Engine, ExecResult, HealthcheckResult, HealthStatus} from './engine.js'
+import {retryUntil} from './retry.js'
 
 /** Docker's default HEALTHCHECK --timeout. */
 const DEFAULT_TIMEOUT_MS = 30_000
+
+/** What exec prints when the container it was to run in is stopped or gone. */
+const EXEC_STOPPED = /not running|no such container|exited/i
 
 /** A HEALTHCHECK as engines report it in `inspect` (.Config.Healthcheck); durations in ns. */
 export interface HealthcheckConfig {
@@ -55,7 +59,9 @@ export async function emulateHealthcheck(
   const result: ExecResult = await engine.exec(container, argv, {timeoutMs})
   const output = `${result.stdout.toString('utf8')}${result.stderr}`.trim()
   if (result.exitCode === null) return {status: 'unhealthy', output: `health check timed out after ${timeoutMs / 1000} s\n${output}`}
-  return {status: result.exitCode === 0 ? 'healthy' : 'unhealthy', output}
+  if (result.exitCode === 0) return {status: 'healthy', output}
+  // exec itself failing on a stopped or removed container says so on stderr, as docker does.
+  return EXEC_STOPPED.test(result.stderr) ? {status: 'unhealthy', output, stopped: true} : {status: 'unhealthy', output}
 }
 
 /**
@@ -67,14 +73,12 @@ export async function waitForHealth(
   container: string,
   options: {timeoutMs: number; intervalMs?: number},
 ): Promise<HealthcheckResult> {
-  const deadline = Date.now() + options.timeoutMs
-  for (;;) {
-    const result = await engine.runHealthcheck(container)
-    // A container that has stopped will not become healthy: say so now, not at the deadline.
-    const stopped = /not running|no such container|exited/i.test(result.output)
-    if (result.status !== 'unhealthy' || stopped || Date.now() >= deadline) return result
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - Date.now()))))
-  }
+  // A container that has stopped will not become healthy: say so now, not at the deadline.
+  return retryUntil(
+    () => engine.runHealthcheck(container),
+    (result) => result.status !== 'unhealthy' || result.stopped === true,
+    {timeoutMs: options.timeoutMs, intervalMs: options.intervalMs ?? 1000},
+  )
 }
 
 function parseJson(text: string): unknown {

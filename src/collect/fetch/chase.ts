@@ -27,7 +27,8 @@ export async function chaseNamed(run: FetchRun): Promise<void> {
   }
 }
 
-async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedIn'] & {parentOf?: string}): Promise<void> {
+/** upOnce: this is already the folder of a cut-off name, looked at in its place; never go further up. */
+async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedIn'], upOnce = false): Promise<void> {
   let stat
   try {
     stat = await run.source.lstat(path)
@@ -40,14 +41,14 @@ async function chaseOne(run: FetchRun, path: string, namedIn: Discovered['namedI
     // run time, whose folder is what must exist. Only such cut-off names (ending in - _ .) look one
     // level up, so a missing config never pulls in its whole folder.
     const parent = path.slice(0, path.lastIndexOf('/'))
-    if (/[-_.]$/.test(path) && !namedIn.parentOf && isDiscoverable(parent) && !run.named.has(parent)) await chaseOne(run, parent, {...namedIn, parentOf: path})
+    if (/[-_.]$/.test(path) && !upOnce && isDiscoverable(parent) && !run.named.has(parent)) await chaseOne(run, parent, namedIn, true)
     return
   }
   if (stat.type === 'symlink' || stat.type === 'other') {
     skip(run, path, `named in ${namedIn.file}, but a ${stat.type === 'symlink' ? 'symbolic link' : 'socket, fifo or device'}: not followed`)
     return
   }
-  const entry: Discovered = {path, type: stat.type, namedIn: {file: namedIn.file, line: namedIn.line}, copied: false}
+  const entry: Discovered = {path, type: stat.type, namedIn, copied: false}
   run.report.discovered.push(entry)
   const volume = run.caps.exclude.find((each) => isWithin(path, each) || isWithin(each, path))
   if (volume !== undefined) {

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {namedInText} from './discover.js'
-import {atMaxFiles, capHit, noteNamed, recordTrouble, safeMode, skip, type FetchRun} from './run.js'
+import {atMaxFiles, capHit, noteNamed, notePort, noteRuntimeDir, recordTrouble, safeMode, skip, type FetchRun} from './run.js'
 import {holdsPrivateKey, isSecretFileName, secretFileName} from './secret-files.js'
 import {redactText} from './secret-text.js'
 import type {FileStat} from './source.js'
@@ -40,12 +40,8 @@ export async function copyFile(run: FetchRun, path: string, stat: FileStat, role
     // Paths are looked for in the redacted text: nothing is ever chased from inside a secret.
     const named = namedInText(redacted.text, path)
     for (const each of named.paths) noteNamed(run, each.path, path, each.line)
-    for (const p of named.ports) {
-      if (!run.report.namedPorts.some((n) => n.port === p.port)) run.report.namedPorts.push({port: p.port, file: path, line: p.line})
-    }
-    for (const dir of named.runtimeDirs) {
-      if (!run.report.runtimeDirs.some((d) => d.path === dir.path)) run.report.runtimeDirs.push({path: dir.path, namedIn: {file: path, line: dir.line}})
-    }
+    for (const each of named.ports) notePort(run, each.port, path, each.line)
+    for (const each of named.runtimeDirs) noteRuntimeDir(run, each.path, path, each.line)
   }
   // Placeholders can be longer than the values they replace.
   const stillFull = callCap(run, path, data.length)

@@ -60,7 +60,7 @@ const RUNTIME_ROOTS = ['/var/log/', '/run/', '/var/run/']
 // `port = 5432`, `port: 6379`, `localhost:5432`, `127.0.0.1:11211`: a local port a config points at.
 const NAMED_PORT = /(?:^|[^A-Za-z0-9_])port["']?[ \t]*[=:][ \t]*["']?(\d{2,5})\b|(?:localhost|127\.0\.0\.1|\[::1\]):(\d{2,5})\b/gi
 
-export interface NamedInText {
+interface NamedInText {
   /** Absolute paths discovery may fetch. */
   paths: NamedPath[]
   /** Folders under /var/log and /run (a named file's folder). */
@@ -69,7 +69,7 @@ export interface NamedInText {
   ports: {port: number; line: number}[]
 }
 
-export interface NamedLimits {
+interface NamedLimits {
   paths: number
   runtimeDirs: number
   ports: number

@@ -35,6 +35,8 @@ export async function fetchPaths(source: FileSource, requests: FetchRequest[], s
     level: 0,
     named: new Map(),
     capsOnce: new Set(),
+    notedPorts: new Set(),
+    notedRuntimeDirs: new Set(),
   }
   for (const request of accepted) {
     // Below another request: its files are reached (with this role) by the outer walk.

@@ -29,6 +29,10 @@ export interface FetchRun {
   named: Map<string, {file: string; line: number}>
   /** Caps recorded once per call (the rest of what they stopped is in skipped). */
   capsOnce: Set<CapName>
+  /** Ports already in report.namedPorts: each is recorded at its first mention. */
+  notedPorts: Set<number>
+  /** Folders already in report.runtimeDirs: each is recorded at its first mention. */
+  notedRuntimeDirs: Set<string>
 }
 
 /** Record where a cap bit. Per-path caps record every path; the call-wide ones only the first. */
@@ -55,6 +59,20 @@ export function noteNamed(run: FetchRun, path: string, file: string, line: numbe
   if (!run.caps.discover || run.level >= run.caps.discoverDepth) return
   if (isWithinAny(path, run.requested) || run.named.has(path)) return
   run.named.set(path, {file, line})
+}
+
+/** A local port a copied file names, recorded where it is first mentioned. */
+export function notePort(run: FetchRun, port: number, file: string, line: number): void {
+  if (run.notedPorts.has(port)) return
+  run.notedPorts.add(port)
+  run.report.namedPorts.push({port, file, line})
+}
+
+/** A log or runtime folder a copied file names, recorded where it is first mentioned. */
+export function noteRuntimeDir(run: FetchRun, path: string, file: string, line: number): void {
+  if (run.notedRuntimeDirs.has(path)) return
+  run.notedRuntimeDirs.add(path)
+  run.report.runtimeDirs.push({path, namedIn: {file, line}})
 }
 
 /**

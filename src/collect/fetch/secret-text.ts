@@ -87,7 +87,8 @@ export function redactText(text: string, file: string, names: SecretNames): Reda
 
 /**
  * Lines inside <!-- … --> or /* … *\/ blocks (server.xml, tomcat-users.xml ship commented-out
- * examples with passwords): redacted like comments, never made runtime parameters.
+ * examples with passwords): redacted like comments, never made runtime parameters. A line that
+ * opens a /* block is not marked here: COMMENT_LINE, checked beside this, already matches it.
  */
 function blockComments(lines: string[]): boolean[] {
   let inside: '' | 'xml' | 'c' = ''
@@ -99,7 +100,7 @@ function blockComments(lines: string[]): boolean[] {
       else if (inside === 'xml' && line.startsWith('-->', i)) inside = ''
       else if (inside === 'c' && line.startsWith('*/', i)) inside = ''
     }
-    return startsInside || /^[ \t]*(<!--|\/\*)/.test(line)
+    return startsInside || /^[ \t]*<!--/.test(line)
   })
 }
 

@@ -19,7 +19,7 @@ import type {ComposeFile, ComposeHealthcheck, ComposePort, ComposeService, Depen
 /** Label holding the cron schedule of a batch service: compose has no scheduler to give it to. */
 export const SCHEDULE_LABEL = 'hoist.schedule'
 /** The environment variable naming the folder of secret files at `compose up` time. */
-export const SECRETS_DIR_VARIABLE = 'HOIST_SECRETS_DIR'
+const SECRETS_DIR_VARIABLE = 'HOIST_SECRETS_DIR'
 export const BATCH_PROFILE = 'batch'
 
 /**
@@ -81,7 +81,7 @@ function composeService(service: GeneratedService, all: GeneratedService[], loop
  * Compose interpolates $NAME in every value: a `$` the service needs (a health check's shell
  * `$code`) is written `$$`, or compose would replace it with an empty variable.
  */
-export function literal(value: string): string {
+function literal(value: string): string {
   return value.split('$').join('$$')
 }
 
