@@ -5,7 +5,8 @@
  * is this machine, so each run probes the same real processes, packages and units).
  * Peak memory is the sum of RSS over the tool's whole process tree (controller and forks), sampled
  * every 50 ms. Ansible's ControlPersist ssh masters leave that tree, so its figure is a lower bound.
- * Env: SIZES (default "10,25,50"), CONCURRENCY (default 10). Needs root (sshd as root).
+ * Env: SIZES (default "10,25,50"), CONCURRENCY (default 10), SIZE_BUDGET (hoist scan --size-budget;
+ * default the scan's own). Needs root (sshd as root).
  */
 import {spawn, spawnSync} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
