@@ -1,6 +1,6 @@
 import {readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
-import {build} from 'esbuild'
+import {build, type Plugin} from 'esbuild'
 import {packagePath} from './paths.js'
 
 /**
@@ -8,15 +8,26 @@ import {packagePath} from './paths.js'
  * oclif.manifest.json.
  *
  * Why a bundle: a scan is mostly waiting on the host, and the rest was Node resolving, reading
- * and compiling a few hundred small files (oclif alone is ~50). One entry per command plus shared
- * chunks loads only what the command imports, from a handful of files.
+ * and compiling a few hundred small files (oclif alone is ~50, ssh2 ~40). One entry per command
+ * plus shared chunks loads only what the command imports, from a handful of files.
  * Why the manifest: with it, oclif loads only the command being run instead of importing every
  * command to learn their flags. Both are generated, never committed, so neither drifts from src/.
  */
 const EXTERNAL = [
-  'ssh2', // loads its optional native crypto addon by a path relative to its own files
   'typescript', // oclif's development mode only; never needed by the built CLI
+  'cpu-features', // ssh2's optional native probe of AES support, loaded from its package
 ]
+
+/**
+ * ssh2 loads its optional native crypto addon by a path relative to its own files; in the bundle
+ * that path is taken from the installed ssh2 package instead (ssh2 falls back to JS without it).
+ */
+const sshNativeAddon: Plugin = {
+  name: 'ssh2-native-addon',
+  setup(builder) {
+    builder.onResolve({filter: /sshcrypto\.node$/}, () => ({path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true}))
+  },
+}
 
 function commandFiles(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
@@ -44,8 +55,10 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   external: EXTERNAL,
-  // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
-  banner: {js: "import {createRequire as __hoistRequire} from 'node:module'; const require = __hoistRequire(import.meta.url);"},
+  plugins: [sshNativeAddon],
+  // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins, and
+  // ssh2 names __dirname (for Windows' Pageant only).
+  banner: {js: "import {createRequire as __hoistRequire} from 'node:module'; const require = __hoistRequire(import.meta.url); const __dirname = import.meta.dirname;"},
   logLevel: 'warning',
 })
 

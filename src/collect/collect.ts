@@ -1,30 +1,10 @@
 import {HoistError} from '../errors.js'
 import type {HostFacts, HostIdentity} from '../types/facts.js'
 import {findNonce} from './probe/framing.js'
-import {parseProbeOutput} from './probe/parse.js'
-import {buildProbe, DEFAULT_PROBE_PARAMS, samplingParams, type Probe} from './probe/script.js'
+import {parseProbeOutput, ProbeParser} from './probe/parse.js'
+import type {CollectOptions} from './options.js'
+import {buildProbe, samplingParams, type Probe} from './probe/script.js'
 import type {Transport} from './transport/transport.js'
-
-export interface CollectOptions {
-  sudo: boolean
-  /** `--sample 30s`: seconds of utilisation sampling (0: one reading). */
-  sampleSeconds: number
-  sampleIntervalSeconds?: number
-  /** The whole probe, on top of the sampling time. */
-  probeTimeoutMs: number
-  /** All probe output together; past it the probe is cut off and what arrived is kept. */
-  maxBytes: number
-  /** `--size-budget`: seconds du may spend sizing data paths on the host. */
-  sizeBudgetSeconds: number
-}
-
-export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
-  sudo: false,
-  sampleSeconds: 0,
-  probeTimeoutMs: 120_000,
-  maxBytes: 64 * 1024 * 1024,
-  sizeBudgetSeconds: DEFAULT_PROBE_PARAMS.sizeBudgetSeconds,
-}
 
 export interface Collected {
   facts: HostFacts
@@ -45,22 +25,21 @@ export async function collect(transport: Transport, identity: Omit<HostIdentity,
   const probe = buildProbe({...samplingParams(options.sampleSeconds, options.sampleIntervalSeconds), deadlineSeconds: timeoutMs / 1000 + 2, sizeBudgetSeconds: options.sizeBudgetSeconds})
   const command = probeCommand(options.sudo)
   const collectedAt = new Date().toISOString()
+  // Sections are parsed while the probe runs: by the time it ends, most of the parse is done.
+  const parser = new ProbeParser(probe.nonce)
   const result = await transport.exec(command, {
     stdin: probe.script,
     timeoutMs,
     maxBytes: options.maxBytes,
+    onStdout: (chunk) => parser.push(chunk),
   })
-  const output = result.stdout.toString('utf8')
-  if (findNonce(output) !== probe.nonce) {
+  if (findNonce(result.stdout.subarray(0, 4096).toString('utf8')) !== probe.nonce) {
     if (result.timedOut) {
       throw new HoistError('PROBE_TIMEOUT', `${transport.label}: the probe printed nothing within ${Math.round(result.durationMs / 1000)} s`, 'Check that the host is responsive (load, hung NFS mounts), or raise --probe-timeout.', {host: transport.label})
     }
     throw probeFailure(transport.label, options.sudo, result.exitCode, result.stderr)
   }
-  const facts = parseProbeOutput(
-    {output, nonce: probe.nonce, sha256: probe.sha256, durationMs: result.durationMs, complete: !result.timedOut && !result.truncated, collectedAt},
-    identity,
-  )
+  const facts = parser.finish({sha256: probe.sha256, durationMs: result.durationMs, complete: !result.timedOut && !result.truncated, collectedAt}, identity)
   if (result.timedOut) facts.probeErrors.push({section: 'probe', message: `cut off after ${Math.round(result.durationMs / 1000)} s (probe timeout): later sections are missing`})
   if (result.truncated) facts.probeErrors.push({section: 'probe', message: `cut off at ${options.maxBytes} bytes of output: later sections are missing`})
   return {facts, probe, command, stderr: result.stderr}

@@ -2,7 +2,7 @@ import {readFile, stat} from 'node:fs/promises'
 import {hostname, userInfo} from 'node:os'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
-import {collect, ingestSnapshot, type CollectOptions} from './collect.js'
+import type {CollectOptions} from './options.js'
 import {localTransport} from './transport/local.js'
 import type {SshConnectOptions} from './transport/ssh.js'
 
@@ -29,8 +29,12 @@ export async function scanSsh(spec: string, options: SshScanOptions): Promise<Sc
   const {resolveTarget} = await import('./transport/target.js')
   const target = await resolveTarget(spec, {configPath: options.sshConfigPath})
   const {connectSsh, sshPrompterFromTty} = await loading
-  const transport = await connectSsh(target, {...options.ssh, prompt: options.interactive ? sshPrompterFromTty() : undefined})
+  const connecting = connectSsh(target, {...options.ssh, prompt: options.interactive ? sshPrompterFromTty() : undefined})
+  // The probe's parsers load while the host answers the handshake, not before it.
+  const collecting = import('./collect.js')
+  const transport = await connecting
   try {
+    const {collect} = await collecting
     const collected = await collect(
       transport,
       {name: options.name ?? defaultName(spec), transport: 'ssh', target: spec, address: target.host, port: target.port, user: target.user, sudo: options.sudo},
@@ -49,6 +53,7 @@ export function defaultName(spec: string): string {
 
 /** This machine, with the same probe. */
 export async function scanLocal(options: CollectOptions & {name?: string}): Promise<ScanResult> {
+  const {collect} = await import('./collect.js')
   const transport = localTransport(hostname())
   const collected = await collect(transport, {name: options.name ?? hostname(), transport: 'local', user: userInfo().username, sudo: options.sudo}, options)
   return {facts: collected.facts, command: collected.command, scriptSha256: collected.probe.sha256, notes: []}
@@ -68,6 +73,7 @@ export async function scanSnapshot(file: string, name?: string): Promise<ScanRes
     throw new HoistError('SNAPSHOT_INVALID', `${file} is ${size} bytes, more than a probe ever prints`, 'Check that this is the probe output and not another file.')
   }
   const output = await readFile(file, 'utf8')
+  const {ingestSnapshot} = await import('./collect.js')
   const facts = ingestSnapshot(output, {name: name ?? 'snapshot', transport: 'snapshot', target: file, sudo: false}, file)
   // Without --name the host is named by the hostname it reported (made safe by the workspace).
   if (!name) facts.host.name = facts.host.hostname || 'snapshot'

@@ -2,11 +2,10 @@ import {setFlagsFromString} from 'node:v8'
 import {Args, Flags} from '@oclif/core'
 import {HoistCommand, parseDuration} from '../base-command.js'
 import {runBatch, type BatchJob} from '../batch/runner.js'
-import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/collect.js'
+import {DEFAULT_COLLECT_OPTIONS, type CollectOptions} from '../collect/options.js'
 import {defaultName, scanLocal, scanSnapshot, scanSsh, type ScanResult, type SshScanOptions} from '../collect/scan.js'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
-import {saveFailure, saveScan} from '../workspace/hosts.js'
 import {readIndex} from '../workspace/index.js'
 import {safeHostName} from '../workspace/paths.js'
 
@@ -130,7 +129,8 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
       jobs.map((job) => ({
         name: job.name,
         run: async (): Promise<HostFacts | undefined> => {
-          const result = await job.run()
+          // The facts' validator (large) loads while the host is being scanned, not before.
+          const [result, {saveScan}] = await Promise.all([job.run(), import('../workspace/hosts.js')])
           const path = await saveScan(flags.out, result.facts, {command: result.command, scriptSha256: result.scriptSha256})
           if (jobs.length === 1) {
             for (const note of result.notes) this.say(flags, `  note: ${note}`)
@@ -151,6 +151,7 @@ Exit status: 0 every host scanned (or skipped), 1 every host failed, 3 some host
     for (const o of outcomes) {
       if (o.status !== 'failed') continue
       const job = jobs.find((j) => j.name === o.name)!
+      const {saveFailure} = await import('../workspace/hosts.js')
       await saveFailure(flags.out, o.name, job.target, job.transport, o.error)
       if (jobs.length === 1) throw o.error
     }

@@ -31,43 +31,96 @@ export function findNonce(text: string): string | undefined {
  * framing, so content from the host cannot open, close or fake a section.
  */
 export function splitSections(text: string, nonce: string): FramedOutput {
-  const marker = `@@HOIST-${nonce} `
-  const sections = new Map<string, Section>()
-  const errors: ProbeError[] = []
-  let current: Section | undefined
-  let done = false
+  const reader = new SectionReader(nonce)
+  reader.push(text)
+  return reader.end()
+}
 
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(marker)) {
+/**
+ * splitSections for output that is still arriving: fed chunk by chunk, it hands each section on
+ * as soon as the section is over (its END marker, or the next BEGIN when the END is missing), so
+ * the parse can run while the host is still probing.
+ */
+export class SectionReader {
+  private readonly marker: string
+  private readonly sections = new Map<string, Section>()
+  private readonly errors: ProbeError[] = []
+  private current: Section | undefined
+  private done = false
+  /** The pieces of a line not yet ended: kept apart, so that a huge line costs linear time. */
+  private pending: string[] = []
+
+  constructor(private readonly nonce: string, private readonly onSectionEnd: (section: Section) => void = () => {}) {
+    this.marker = `@@HOIST-${nonce} `
+  }
+
+  push(text: string): void {
+    let from = 0
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      const piece = text.slice(from, newline)
+      if (this.pending.length > 0) {
+        this.pending.push(piece)
+        this.line(this.pending.join(''))
+        this.pending = []
+      } else {
+        this.line(piece)
+      }
+      from = newline + 1
+    }
+    if (from < text.length) this.pending.push(text.slice(from))
+  }
+
+  /** No more output: the last line (even unterminated) is read, and a section left open is named. */
+  end(): FramedOutput {
+    this.line(this.pending.join(''))
+    this.pending = []
+    const current = this.current
+    if (current) {
+      this.errors.push({section: current.name, message: 'the probe stopped inside this section (timeout, output cap or lost connection)'})
+      trimTrailingBlank(current.lines)
+      this.current = undefined
+    }
+    return {nonce: this.nonce, sections: this.sections, done: this.done, errors: this.errors}
+  }
+
+  private line(line: string): void {
+    const current = this.current
+    if (!line.startsWith(this.marker)) {
       if (current) {
         current.lines.push(line)
         current.bytes += line.length + 1
       }
-      continue
+      return
     }
-    const [verb = '', name = '', arg] = line.slice(marker.length).split(' ')
+    const [verb = '', name = '', arg] = line.slice(this.marker.length).split(' ')
     if (verb === 'BEGIN') {
-      if (current) errors.push({section: current.name, message: 'section has no end marker: its output was cut off'})
-      current = {name, lines: [], exitCode: null, bytes: 0, startedAt: toNumber(arg)}
-      sections.set(name, current)
+      if (current) {
+        this.errors.push({section: current.name, message: 'section has no end marker: its output was cut off'})
+        this.finish(current)
+      }
+      const section: Section = {name, lines: [], exitCode: null, bytes: 0, startedAt: toNumber(arg)}
+      // The first of a repeated section counts: it may have been parsed already.
+      if (this.sections.has(name)) this.errors.push({section: name, message: 'the probe printed this section twice: the repeat is ignored'})
+      else this.sections.set(name, section)
+      this.current = section
     } else if (verb === 'RC' && current) {
       current.exitCode = toNumber(name) ?? null
     } else if (verb === 'END' && current) {
-      if (name !== current.name) errors.push({section: current.name, message: `the end marker of section "${name}" arrived inside it: its output is suspect`})
+      if (name !== current.name) this.errors.push({section: current.name, message: `the end marker of section "${name}" arrived inside it: its output is suspect`})
       current.endedAt = toNumber(arg)
-      trimTrailingBlank(current.lines)
-      current = undefined
+      this.finish(current)
     } else if (verb === 'DONE') {
-      done = true
+      this.done = true
     } else if (current) {
       current.lines.push(line)
     }
   }
-  if (current) {
-    errors.push({section: current.name, message: 'the probe stopped inside this section (timeout, output cap or lost connection)'})
-    trimTrailingBlank(current.lines)
+
+  private finish(section: Section): void {
+    trimTrailingBlank(section.lines)
+    this.current = undefined
+    if (this.sections.get(section.name) === section) this.onSectionEnd(section)
   }
-  return {nonce, sections, done, errors}
 }
 
 /** A section's lines split at its inner markers (`$M TAG arg`), e.g. STAT, FILE /etc/crontab. */
