@@ -1,8 +1,7 @@
 import {readFile} from 'node:fs/promises'
-import ssh2 from 'ssh2'
+import {parseKey} from 'ssh2/lib/protocol/keyParser.js'
 import type {AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, KeyboardInteractiveCallback, ParsedKey, Prompt} from 'ssh2'
 
-const {utils} = ssh2
 
 /** Asks the person at the terminal. Answers are used once and never kept, logged or put in messages. */
 export interface SshPrompter {
@@ -31,16 +30,19 @@ export interface AuthRecord {
   exhausted: boolean
 }
 
-type Step = {kind: 'none' | 'agent' | 'keyboard-interactive' | 'password'} | {kind: 'key'; file: string}
+type Step = {kind: 'agent' | 'keyboard-interactive' | 'password'} | {kind: 'key'; file: string}
 
 const MAX_SECRET_TRIES = 3
 
 /**
- * OpenSSH's order: none (to learn the server's methods), agent, identity files, keyboard-interactive,
- * password. An authHandler function lets us prompt between attempts and record each one.
+ * OpenSSH's order: agent, identity files, keyboard-interactive, password. OpenSSH first sends `none`
+ * to learn the server's methods; a key attempt learns them as well, one round trip sooner, so `none`
+ * goes only where nothing was learnt yet: before a prompt, or before giving up. An authHandler
+ * function lets us prompt between attempts and record each one.
  */
 export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandlerMiddleware {
-  const steps: Step[] = [{kind: 'none'}]
+  const steps: Step[] = []
+  let noneSent = false
   if (plan.agentSocket) steps.push({kind: 'agent'})
   for (const file of plan.identityFiles) steps.push({kind: 'key', file})
   steps.push({kind: 'keyboard-interactive'}, {kind: 'password'})
@@ -66,12 +68,12 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
       record.tried.push('(stopped: the prompt was cancelled)')
       return false
     }
+    const none = (): AnyAuthMethod => {
+      noneSent = true
+      return {type: 'none', username}
+    }
     while (steps.length > 0) {
       const step = steps[0] as Step
-      if (step.kind === 'none') {
-        steps.shift()
-        return {type: 'none', username}
-      }
       if (step.kind === 'agent') {
         steps.shift()
         if (!allowed('publickey')) continue
@@ -85,6 +87,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
         if (key) return {type: 'publickey', username, key}
         continue
       }
+      if (record.serverMethods === undefined && !noneSent) return none()
       const interactive = step.kind === 'keyboard-interactive'
       const spent = interactive
         ? keyboardAttempts >= MAX_SECRET_TRIES || (keyboardAttempts > 0 && keyboardPrompted === 0)
@@ -110,7 +113,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
       record.tried.push('password')
       return {type: 'password', username, password}
     }
-    return false
+    return record.serverMethods === undefined && !noneSent ? none() : false
   }
 
   const keyboardPrompt = (_name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback): void => {
@@ -138,7 +141,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
       record.tried.push(`key ${file} (skipped: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message})`)
       return undefined
     }
-    let parsed = utils.parseKey(data)
+    let parsed = parseKey(data)
     if (parsed instanceof Error && /no passphrase given/i.test(parsed.message)) {
       if (!plan.prompt) {
         record.tried.push(`key ${file} (skipped: encrypted, and no terminal to ask for its passphrase)`)
@@ -148,7 +151,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
         const passphrase = await ask(`Passphrase for key ${file}:`, 'passphrase')
         // An empty answer means "skip this key", as with ssh.
         if (passphrase === '') break
-        parsed = utils.parseKey(data, passphrase)
+        parsed = parseKey(data, passphrase)
       }
       if (parsed instanceof Error) {
         record.tried.push(`key ${file} (skipped: passphrase not accepted)`)

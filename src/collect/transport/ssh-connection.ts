@@ -1,14 +1,11 @@
 import type {Duplex} from 'node:stream'
-import ssh2 from 'ssh2'
+import Client from 'ssh2/lib/client.js'
 import type {Client as SshClient, ServerHostKeyAlgorithm} from 'ssh2'
 import {HoistError} from '../../errors.js'
 import {makeAuthHandler, type AuthRecord, type SshPrompter} from './ssh-auth.js'
 import {connectError, forwardError} from './ssh-errors.js'
 import {preferredHostKeyAlgorithms, verifyHostKey, type HopScope, type HostKeyOutcome, type HostKeyPolicy} from './ssh-hostkey.js'
 import type {SshTarget} from './target.js'
-
-// Named imports from ssh2 compile, then fail at run time under native ESM.
-const {Client} = ssh2
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000
 
