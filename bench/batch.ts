@@ -64,7 +64,7 @@ try {
     const playbook = join(dir, 'facts.yml')
     writeFileSync(playbook, '- hosts: all\n  gather_facts: true\n  gather_subset: [all]\n  tasks:\n    - package_facts: {manager: auto}\n    - service_facts:\n')
 
-    const hoist = await measure(process.execPath, ['bin/run.js', 'scan', '--inventory', csv, '--identity', key.file, '--known-hosts', knownHosts, '--out', join(dir, `out-${n}`), '--concurrency', String(CONCURRENCY), '-q', ...(process.env.SIZE_BUDGET ? ['--size-budget', process.env.SIZE_BUDGET] : [])])
+    const hoist = await measure('bin/hoist', ['scan', '--inventory', csv, '--identity', key.file, '--known-hosts', knownHosts, '--out', join(dir, `out-${n}`), '--concurrency', String(CONCURRENCY), '-q', ...(process.env.SIZE_BUDGET ? ['--size-budget', process.env.SIZE_BUDGET] : [])])
     if (hoist.code !== 0) throw new Error(`hoist failed at ${n}: ${hoist.output.slice(0, 800)}`)
     const ansible = await measure('ansible-playbook', ['-i', ini, '-f', String(CONCURRENCY), playbook], {ANSIBLE_PIPELINING: 'True', ANSIBLE_STDOUT_CALLBACK: 'minimal', ANSIBLE_HOST_KEY_CHECKING: 'True'})
     if (ansible.code !== 0) throw new Error(`ansible failed at ${n}: ${ansible.output.slice(-800)}`)

@@ -63,7 +63,7 @@ for (const f of hosts) {
 const inProcess = performance.now() - t0
 
 const started = performance.now()
-const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'bin/run.js', 'plan', '--out', out, '-q'], {encoding: 'utf8'})
+const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bin/hoist', 'plan', '--out', out, '-q'], {encoding: 'utf8'})
 const wall = performance.now() - started
 if (r.status !== 0) throw new Error(`hoist plan failed: ${r.stderr}`)
 const peakKb = Number(r.stderr.trim().split('\n').pop())

@@ -2,7 +2,9 @@
  * bench/scan: how long one host takes to inventory, on a real fixture host over SSH.
  *   1. `ssh host true`                          the connection floor
  *   2. `ssh host sh -s < probe`                 the probe's own commands over one ssh (the one-ssh floor)
- *   3. `hoist scan host`                        the CLI, end to end (node start, connect, probe, parse, write)
+ *   3. `hoist scan host`                        the CLI, end to end (node start, connect, probe, parse, write),
+ *                                               started by bin/hoist as npm installs it; where NODE_EXTRA_CA_CERTS
+ *                                               is set, also `node bin/run.js` with it kept, to show what it costs
  *   4. ansible-playbook: setup + package_facts + service_facts (Debian's ansible), the named peer
  * Prints medians of RUNS runs each and the ratios the issue sets targets on. Needs root (fixture host).
  */
@@ -15,6 +17,7 @@ import type {HostFacts} from '../src/types/facts.js'
 import {startFixtureHost} from '../test/e2e/hosts/host.js'
 
 const RUNS = Number(process.env.RUNS ?? 7)
+const NODE_DIRECT = '  node bin/run.js scan (NODE_EXTRA_CA_CERTS kept)'
 const dir = mkdtempSync(join(tmpdir(), 'hoist-bench-scan-'))
 const key = join(dir, 'id_ed25519')
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
@@ -32,10 +35,12 @@ try {
   const playbook = join(dir, 'facts.yml')
   writeFileSync(playbook, '- hosts: all\n  gather_facts: true\n  gather_subset: [all]\n  tasks:\n    - package_facts: {manager: auto}\n    - service_facts:\n')
 
-  const cases: [string, string, string[], Record<string, string>?][] = [
+  type Case = [name: string, command: string, args: string[], env?: Record<string, string>]
+  const cases: Case[] = [
     ['ssh host true', 'ssh', [...sshArgs, target, 'true']],
     ['ssh host sh -s < probe', 'ssh', [...sshArgs, target, 'sh -s']],
-    ['hoist scan', process.execPath, ['bin/run.js', 'scan', target, '--identity', key, '--known-hosts', kh, '--out', out, '--quiet']],
+    ['hoist scan', 'bin/hoist', ['scan', target, '--identity', key, '--known-hosts', kh, '--out', out, '--quiet']],
+    ...(process.env.NODE_EXTRA_CA_CERTS ? [[NODE_DIRECT, process.execPath, ['bin/run.js', 'scan', target, '--identity', key, '--known-hosts', kh, '--out', out, '--quiet']] as Case] : []),
     ['ansible setup+package_facts+service_facts', 'ansible-playbook', ['-i', inventory, playbook], {ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PIPELINING: 'True', ANSIBLE_STDOUT_CALLBACK: 'minimal'}],
   ]
   // Rounds run every case once, in turn, so a slow spell of this machine (a shared VM) lands on all
