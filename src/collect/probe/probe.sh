@@ -127,6 +127,7 @@ function pem(s) {
   if (s ~ /BEGIN[A-Z ]*PRIVATE KEY/ && s !~ /END[A-Z ]*PRIVATE KEY/) inpem = 1
   return 0
 }
+mode == "lines" && m != "" && index($0, m) == 1 { inpem = 0; print; next }
 mode == "lines" { print (pem($0) ? "<redacted>" : textline($0)); next }
 mode == "prefixed" { c = index($0, ":"); print substr($0, 1, c) (pem(substr($0, c + 1)) ? "<redacted>" : textline(substr($0, c + 1))); next }
 {
@@ -139,6 +140,8 @@ END { if (mode == "records" && cur != "") print record(buf) }
 '
 
 has() { command -v "$1" >/dev/null 2>&1; }
+
+HOIST_UID=$(id -u 2>/dev/null)
 
 HAS_HEAD_C=
 if head -c 1 </dev/null >/dev/null 2>&1; then HAS_HEAD_C=1; fi
@@ -157,25 +160,38 @@ cap() {
 }
 
 redact_records() { awk -v mode=records "$HOIST_REDACT_AWK"; }
-redact_lines() { awk -v mode=lines "$HOIST_REDACT_AWK"; }
+redact_lines() { awk -v mode=lines -v m="$M " "$HOIST_REDACT_AWK"; }
 redact_prefixed() { awk -v mode=prefixed "$HOIST_REDACT_AWK"; }
 
 # Print the files that exist among the arguments, each behind a header line; name the unreadable.
+# They are small configuration files: the shell reads them itself, as starting cat for each costs
+# more (a process start is 1-2 ms; the section's cap still bounds a file that is not small).
 show_files() {
   for f in "$@"; do
     [ -e "$f" ] || continue
     if [ ! -r "$f" ]; then printf '%s UNREADABLE %s\n' "$M" "$f"; continue; fi
     [ -f "$f" ] || continue
     printf '%s FILE %s\n' "$M" "$f"
-    cat "$f" 2>/dev/null
+    while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done <"$f" 2>/dev/null
     printf '\n'
   done
 }
 
+# The names in the existing directories among the arguments, like `ls`, without starting ls.
+list_dirs() {
+  for d in "$@"; do
+    [ -d "$d" ] || continue
+    for f in "$d"/*; do
+      if [ -e "$f" ] || [ -h "$f" ]; then printf '%s\n' "${f##*/}"; fi
+    done
+  done
+}
+
 sec_meta() {
-  printf 'probe_version=1\n'
+  # 2 (2026-11): socket tables as grep -H prints them; cgroup lines under STATUS. Parsers read both.
+  printf 'probe_version=2\n'
   printf 'probe_sha256=%s\n' "$HOIST_PROBE_SHA"
-  printf 'uid=%s\n' "$(id -u 2>/dev/null)"
+  printf 'uid=%s\n' "$HOIST_UID"
   h=
   read -r h </proc/sys/kernel/hostname 2>/dev/null || h=$(hostname 2>/dev/null)
   printf 'hostname=%s\n' "$h"
@@ -219,12 +235,11 @@ sec_processes() {
   cd /proc || return 1
   printf '%s STAT\n' "$M"
   cat [0-9]*/stat 2>/dev/null
+  # One grep for both: status lines start with a name, cgroup lines with a number.
   printf '%s STATUS\n' "$M"
-  grep -H -e '^Uid:' -e '^Threads:' [0-9]*/status 2>/dev/null
+  grep -H -e '^Uid:' -e '^Threads:' -e '^[0-9]' [0-9]*/status [0-9]*/cgroup 2>/dev/null
   printf '%s LINKS\n' "$M"
   ls -l [0-9]*/exe [0-9]*/cwd 2>/dev/null
-  printf '%s CGROUP\n' "$M"
-  grep -H '' [0-9]*/cgroup 2>/dev/null
   printf '%s CMDLINE\n' "$M"
   if [ -n "$HAS_GREP_A" ]; then
     grep -a -H '' [0-9]*/cmdline 2>/dev/null | tr '\000' '\001' | redact_records
@@ -251,12 +266,9 @@ sec_environ() {
   fi
 }
 
+# Each line behind the name of its table (/proc/net/tcp:...): one process for the four.
 sec_sockets() {
-  for f in tcp tcp6 udp udp6; do
-    [ -r "/proc/net/$f" ] || continue
-    printf '%s TABLE %s\n' "$M" "$f"
-    cat "/proc/net/$f"
-  done
+  grep -H '' /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
 }
 
 # Open sockets and files per process: socket inodes give listeners their pid; files give data paths.
@@ -265,8 +277,8 @@ sec_sockets() {
 # shellcheck disable=SC2010,SC2012
 sec_fds() {
   cd /proc || return 1
-  ls -l [0-9]*/fd/ 2>/dev/null | grep -e '^[0-9]' -e 'socket:' -e ' -> /' |
-    grep -v -e ' -> /dev/' -e ' -> /proc/' -e ' -> /sys/' -e ' -> /memfd:'
+  ls -l [0-9]*/fd/ 2>/dev/null | sed -n -e '\# -> /dev/#d' -e '\# -> /proc/#d' -e '\# -> /sys/#d' \
+    -e '\# -> /memfd:#d' -e '/^[0-9]/p' -e '/socket:/p' -e '\# -> /#p'
 }
 
 sec_packages() {
@@ -296,15 +308,17 @@ sec_units() {
       -e '^EnvironmentFile=' -e '^Environment=' -e '^Type=' "$@" 2>/dev/null | redact_prefixed
   fi
   printf '%s ENVFILES\n' "$M"
+  # grep, not awk, reads the unit files: it passes over a name that matched no file.
   grep -h '^EnvironmentFile=' /etc/systemd/system/*.service /etc/systemd/system/*.service.d/*.conf \
     /lib/systemd/system/*.service /lib/systemd/system/*.service.d/*.conf \
-    /usr/lib/systemd/system/*.service /usr/lib/systemd/system/*.service.d/*.conf 2>/dev/null | sed -e 's/^EnvironmentFile=-\{0,1\}//' | sort -u | while read -r f; do
+    /usr/lib/systemd/system/*.service /usr/lib/systemd/system/*.service.d/*.conf 2>/dev/null |
+    awk '{ f = substr($0, 17); sub(/^-/, "", f); if (!seen[f]++) print f }' | while read -r f; do
     case "$f" in /*) ;; *) continue ;; esac
     if [ ! -f "$f" ] || [ ! -r "$f" ]; then continue; fi
     printf '%s FILE %s\n' "$M" "$f"
-    cap 65536 <"$f" | redact_lines
+    cap 65536 <"$f"
     printf '\n'
-  done
+  done | redact_lines
   if [ -d /run/systemd/system ] && has systemctl; then
     printf '%s ACTIVE\n' "$M"
     bounded systemctl list-units --type=service --all --no-legend --no-pager --plain 2>/dev/null
@@ -316,9 +330,9 @@ sec_units() {
 sec_initscripts() {
   [ -d /etc/init.d ] || return 0
   printf '%s SCRIPTS\n' "$M"
-  ls /etc/init.d 2>/dev/null
+  list_dirs /etc/init.d
   printf '%s RUNLEVELS\n' "$M"
-  ls /etc/rc2.d /etc/rc3.d /etc/rc5.d /etc/runlevels/default 2>/dev/null
+  list_dirs /etc/rc2.d /etc/rc3.d /etc/rc5.d /etc/runlevels/default
   printf '%s VARS\n' "$M"
   grep -H -e '^[[:space:]]*DAEMON=' -e '^[[:space:]]*DAEMON_ARGS=' -e '^[[:space:]]*DAEMON_OPTS=' \
     -e '^[[:space:]]*USER=' -e '^[[:space:]]*DESC=' -e '^[[:space:]]*command=' \
@@ -330,15 +344,18 @@ sec_cron() {
   show_files /etc/crontab /etc/anacrontab /etc/cron.d/* /var/spool/cron/crontabs/* \
     /var/spool/cron/* /etc/crontabs/* | redact_lines
   printf '%s PERIODIC\n' "$M"
-  ls -d /etc/cron.hourly/* /etc/cron.daily/* /etc/cron.weekly/* /etc/cron.monthly/* \
-    /etc/periodic/*/* 2>/dev/null
+  for f in /etc/cron.daily/* /etc/cron.hourly/* /etc/cron.monthly/* /etc/cron.weekly/* /etc/periodic/*/*; do
+    if [ -e "$f" ] || [ -h "$f" ]; then printf '%s\n' "$f"; fi
+  done
   printf '%s OWN\n' "$M"
-  has crontab && crontab -l 2>/dev/null | redact_lines
+  [ "$HOIST_UID" = 0 ] || { has crontab && crontab -l 2>/dev/null | redact_lines; }
   printf '%s TIMERS\n' "$M"
   grep -H -e '^OnCalendar=' -e '^OnBootSec=' -e '^OnUnitActiveSec=' -e '^Unit=' \
     /etc/systemd/system/*.timer /lib/systemd/system/*.timer /usr/lib/systemd/system/*.timer 2>/dev/null
   printf '%s TIMERS-ENABLED\n' "$M"
-  ls /etc/systemd/system/timers.target.wants 2>/dev/null
+  for f in /etc/systemd/system/timers.target.wants/*; do
+    if [ -e "$f" ] || [ -h "$f" ]; then printf '%s\n' "${f##*/}"; fi
+  done
 }
 
 sec_mounts() {
@@ -360,14 +377,20 @@ sec_mounts() {
 sec_datapaths() {
   cd /proc || return 1
   {
-    # An open directory (a database's datadir) is a candidate itself; an open file, its directory.
-    ls -l [0-9]*/fd/ 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/\1/p' |
-      grep -v -e '^/usr/' -e '^/lib' -e '^/bin/' -e '^/sbin/' -e '^/etc/' | sort -u |
-      while read -r f; do if [ -d "$f" ]; then printf '1 %s\n' "$f"; else printf '1 %s\n' "${f%/*}"; fi; done
-    ls -l [0-9]*/cwd 2>/dev/null | sed -n 's/.* -> \(\/[^ ]*\)$/2 \1/p'
-    ls -d /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/* 2>/dev/null | sed 's/^/2 /'
-  } | grep -v -e ' /$' -e ' /proc' -e ' /sys' -e ' /dev' -e ' /run' -e ' /tmp' |
-    awk '!seen[substr($0, 3)]++' | head -n 200 | {
+    # Group 1: an open directory (a database's datadir) is a candidate itself; an open file, its
+    # directory. Group 2: working directories, then the usual data roots.
+    ls -l [0-9]*/fd/ [0-9]*/cwd 2>/dev/null | awk '
+      { i = index($0, " -> /"); if (i == 0) next; t = substr($0, i + 4); if (t ~ / /) next }
+      / [0-9]+\/cwd -> / { cwd[++n] = t; next }
+      t !~ /^\/(usr\/|lib|bin\/|sbin\/|etc\/)/ && !seen[t]++ { print "1 " t }
+      END { for (i = 1; i <= n; i++) print "2 " cwd[i] }' |
+      while read -r group f; do
+        if [ "$group" = 2 ] || [ -d "$f" ]; then printf '%s %s\n' "$group" "$f"; else printf '1 %s\n' "${f%/*}"; fi
+      done
+    for d in /var/lib/* /srv/* /var/www /var/www/* /opt/* /data /var/spool/*; do
+      if [ -d "$d" ]; then printf '2 %s\n' "$d"; fi
+    done
+  } | awk '$0 !~ / \/$| \/proc| \/sys| \/dev| \/run| \/tmp/ && !seen[substr($0, 3)]++ && n++ < 200' | {
     first='' rest=''
     while read -r group d; do
       [ -d "$d" ] || continue
@@ -447,9 +470,8 @@ sec_utilisation() {
   while :; do
     read -r up _ </proc/uptime
     printf '%s SAMPLE %s\n' "$M" "$up"
-    grep '^cpu ' /proc/stat
-    grep -e '^MemTotal:' -e '^MemAvailable:' -e '^MemFree:' -e '^Buffers:' -e '^Cached:' /proc/meminfo
-    cat /proc/loadavg
+    grep -h -e '^cpu ' -e '^MemTotal:' -e '^MemAvailable:' -e '^MemFree:' -e '^Buffers:' -e '^Cached:' /proc/stat /proc/meminfo
+    read -r l </proc/loadavg && printf '%s\n' "$l"
     cat /proc/[0-9]*/stat 2>/dev/null
     n=$((n + 1))
     [ "$n" -ge "$HOIST_SAMPLES" ] && break

@@ -2,8 +2,6 @@ import {createHash, randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {packagePath} from '../../paths.js'
 
-export const PROBE_VERSION = 1
-
 export interface ProbeParams {
   /** Per-run marker secret: host content cannot guess it, so it cannot fake a section. */
   nonce: string

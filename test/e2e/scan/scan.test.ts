@@ -134,7 +134,7 @@ describe('hoist scan against a real fixture host', () => {
     it('writes a transcript with every command and the probe hash, and an index entry', () => {
       const t = readFileSync(join(out(), 'hosts', host.address, 'transcript.log'), 'utf8')
       expect(t).toContain(`probe sha256:     ${f.probe.sha256}`)
-      expect(t).toContain('cat "/proc/net/$f"')
+      expect(t).toContain("grep -H '' /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6")
       const index = JSON.parse(readFileSync(join(out(), 'index.json'), 'utf8'))
       expect(index.hosts[host.address]).toMatchObject({status: 'scanned', transport: 'ssh'})
     })

@@ -520,6 +520,28 @@ describe('branches the three hosts do not reach', () => {
     expect(f.cron).toEqual([{kind: 'cron', source: 'crontab -l (root)', user: 'root', schedule: '0 1 * * *', command: '/home/ops/bin/tidy'}])
   })
 
+  it('reads the probe\'s current format as it read the older one: tables behind grep -H names, cgroup lines under STATUS', () => {
+    // Output of probes before 2026-11 (the fixtures) turned into what today's probe prints.
+    const older = readFixture('rhel8')
+    const sockets = (older.split(`${MARKER} BEGIN sockets `)[1] ?? '').split(`\n${MARKER} RC `)[0]!.split('\n').slice(1)
+    let table = ''
+    const grepped = sockets.flatMap((line) => {
+      const m = new RegExp(`^${MARKER} TABLE (\\w+)$`).exec(line)
+      if (m) table = m[1]!
+      return m || !table ? [] : [`/proc/net/${table}:${line}`]
+    })
+    let current = withSectionBody(older, 'sockets', `${grepped.join('\n')}\n`)
+    current = current.replace(new RegExp(`^${MARKER} LINKS\n([\\s\\S]*?)^${MARKER} CGROUP\n([\\s\\S]*?)(?=^${MARKER} CMDLINE)`, 'm'),
+      (_m, links: string, cgroups: string) => `${cgroups}${MARKER} LINKS\n${links}`)
+    expect(current).not.toContain(' TABLE ')
+    expect(current).not.toContain(' CGROUP')
+    const before = parseOutput(older)
+    const after = parseOutput(current)
+    expect(after.listeners.length).toBeGreaterThan(3)
+    expect(after.processes.filter((p) => p.unit).length).toBeGreaterThan(3)
+    expect({...after, transcript: [], probe: {}}).toEqual({...before, transcript: [], probe: {}})
+  })
+
   it('says so when the host has no timeout command and data paths were not sized', () => {
     const f = parseOutput(withSectionBody(rhel, 'datapaths', 'no-timeout-command\n'))
     expect(f.dataPaths).toEqual([])

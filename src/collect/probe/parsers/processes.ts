@@ -22,7 +22,9 @@ export function parseProcesses(lines: string[], ctx: ParseContext, meta: MetaSec
   }
   if (bad > 0) note(ctx, `${bad} unreadable /proc/PID/stat lines were skipped`)
 
-  for (const {pid, rest} of pidRecords(byTag.get('STATUS') ?? [], 'status')) {
+  // One grep prints both status and cgroup lines under STATUS; probes before 2026-11 had a CGROUP part.
+  const statusAndCgroup = [...(byTag.get('STATUS') ?? []), ...(byTag.get('CGROUP') ?? [])]
+  for (const {pid, rest} of pidRecords(statusAndCgroup, 'status')) {
     const p = processes.get(pid)
     const [key, value] = rest.split(/:\s*/, 2)
     if (!p || value === undefined) continue
@@ -40,7 +42,7 @@ export function parseProcesses(lines: string[], ctx: ParseContext, meta: MetaSec
     }
     if (link === 'cwd') p.cwd = target
   }
-  for (const {pid, rest} of pidRecords(byTag.get('CGROUP') ?? [], 'cgroup')) {
+  for (const {pid, rest} of pidRecords(statusAndCgroup, 'cgroup')) {
     const p = processes.get(pid)
     if (!p) continue
     const path = rest.split(':').slice(2).join(':')

@@ -16,30 +16,47 @@ export function parseSockets(lines: string[], ctx: ParseContext): SocketTables {
   const listeners: Listener[] = []
   const connections: SocketTables['connections'] = []
   let bad = 0
-  for (const part of parts(lines, ctx)) {
-    if (part.tag !== 'TABLE' || !['tcp', 'tcp6', 'udp', 'udp6'].includes(part.arg)) continue
-    const protocol = part.arg as SocketProtocol
-    for (const line of part.lines) {
-      const f = line.trim().split(/\s+/)
-      if (f[0] === 'sl' || f.length < 10) continue
-      const local = endpoint(f[1])
-      const remote = endpoint(f[2])
-      const inode = Number(f[9])
-      if (!local || !remote || !Number.isSafeInteger(inode)) {
-        bad++
-        continue
-      }
-      const state = f[3]
-      const tcp = protocol.startsWith('tcp')
-      if ((tcp && state === TCP_LISTEN) || (!tcp && state === UDP_UNCONNECTED && remote.port === 0 && local.port !== 0)) {
-        listeners.push({protocol, address: local.address, port: local.port, inode})
-      } else if (tcp && state === TCP_ESTABLISHED) {
-        connections.push({protocol, localAddress: local.address, localPort: local.port, peerAddress: remote.address, peerPort: remote.port, inode})
-      }
+  for (const {protocol, line} of tableLines(lines, ctx)) {
+    const f = line.trim().split(/\s+/)
+    if (f[0] === 'sl' || f.length < 10) continue
+    const local = endpoint(f[1])
+    const remote = endpoint(f[2])
+    const inode = Number(f[9])
+    if (!local || !remote || !Number.isSafeInteger(inode)) {
+      bad++
+      continue
+    }
+    const state = f[3]
+    const tcp = protocol.startsWith('tcp')
+    if ((tcp && state === TCP_LISTEN) || (!tcp && state === UDP_UNCONNECTED && remote.port === 0 && local.port !== 0)) {
+      listeners.push({protocol, address: local.address, port: local.port, inode})
+    } else if (tcp && state === TCP_ESTABLISHED) {
+      connections.push({protocol, localAddress: local.address, localPort: local.port, peerAddress: remote.address, peerPort: remote.port, inode})
     }
   }
   if (bad > 0) note(ctx, `${bad} malformed socket table lines were skipped`)
   return {listeners: dedupe(listeners), connections}
+}
+
+const TABLES: readonly string[] = ['tcp', 'tcp6', 'udp', 'udp6']
+
+/**
+ * The tables' lines with their protocol. The probe prints them as `grep -H` does
+ * ("/proc/net/tcp:  0: ..."); probes before 2026-11 printed each table behind a TABLE marker.
+ */
+function tableLines(lines: string[], ctx: ParseContext): {protocol: SocketProtocol; line: string}[] {
+  const out: {protocol: SocketProtocol; line: string}[] = []
+  for (const part of parts(lines, ctx)) {
+    if (part.tag === 'TABLE' && TABLES.includes(part.arg)) {
+      for (const line of part.lines) out.push({protocol: part.arg as SocketProtocol, line})
+    } else if (part.tag === '') {
+      for (const line of part.lines) {
+        const m = /^\/proc\/net\/(tcp6?|udp6?):(.*)$/.exec(line)
+        if (m) out.push({protocol: m[1] as SocketProtocol, line: m[2]!})
+      }
+    }
+  }
+  return out
 }
 
 function dedupe(listeners: Listener[]): Listener[] {
