@@ -3,6 +3,7 @@ import {hostname, userInfo} from 'node:os'
 import {HoistError} from '../errors.js'
 import type {HostFacts} from '../types/facts.js'
 import type {CollectOptions} from './options.js'
+import {dial} from './transport/dial.js'
 import {localTransport} from './transport/local.js'
 import type {SshConnectOptions} from './transport/ssh.js'
 
@@ -23,13 +24,13 @@ export interface SshScanOptions extends CollectOptions {
 
 /** One target over SSH: resolve (ssh_config), connect (strict host keys), probe, close. */
 export async function scanSsh(spec: string, options: SshScanOptions): Promise<ScanResult> {
-  // ssh2 is loaded only for SSH scans (--local, --from and --help start faster without it), and
-  // while the target is being resolved.
-  const loading = import('./transport/ssh.js')
   const {resolveTarget} = await import('./transport/target.js')
   const target = await resolveTarget(spec, {configPath: options.sshConfigPath})
-  const {connectSsh, sshPrompterFromTty} = await loading
-  const connecting = connectSsh(target, {...options.ssh, prompt: options.interactive ? sshPrompterFromTty() : undefined})
+  // The host is dialled first, then ssh2 is loaded (only for SSH scans: --local, --from and --help
+  // start faster without it) while the connection is made and sshd sends its greeting.
+  const socket = target.proxyJump.length === 0 ? dial(target.host, target.port) : undefined
+  const {connectSsh, sshPrompterFromTty} = await import('./transport/ssh.js')
+  const connecting = connectSsh(target, {...options.ssh, socket, prompt: options.interactive ? sshPrompterFromTty() : undefined})
   // The probe's parsers load while the host answers the handshake, not before it.
   const collecting = import('./collect.js')
   const transport = await connecting

@@ -43,7 +43,10 @@ export function forward(via: SshClient, hop: SshTarget, scope: HopScope, timeout
   })
 }
 
-/** One SSH connection, to a host directly or over a forwarded channel, checked and logged in. */
+/**
+ * One SSH connection, to a host directly or over a forwarded channel, checked and logged in. `sock`
+ * is that channel, or a TCP connection dialled already (dial.ts), which may have failed meanwhile.
+ */
 export function openConnection(hop: SshTarget, scope: HopScope, sock: Duplex | undefined, settings: ConnectSettings, notes: string[]): Promise<{client: SshClient; hostKey: HostKeyOutcome}> {
   const client = new Client()
   client.once('close', () => closedClients.add(client))
@@ -118,6 +121,9 @@ export function openConnection(hop: SshTarget, scope: HopScope, sock: Duplex | u
     const start = async (): Promise<void> => {
       const serverHostKey = await preferredHostKeyAlgorithms(hop, policy)
       if (settled) return
+      // A dialled socket that failed before ssh2 listened to it: its error, as ssh2 would have given it.
+      const early = (sock as Duplex & {errored?: Error | null} | undefined)?.errored
+      if (early) throw early
       client.connect({
         ...(sock ? {sock} : {host: hop.host, port: hop.port}),
         username: hop.user,

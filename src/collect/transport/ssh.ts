@@ -1,3 +1,4 @@
+import type {Socket} from 'node:net'
 import os from 'node:os'
 import {join} from 'node:path'
 import type {Client as SshClient} from 'ssh2'
@@ -34,6 +35,8 @@ export interface SshConnectOptions {
   agentSocket?: string | false
   keepaliveIntervalMs?: number
   keepaliveCountMax?: number
+  /** The TCP connection to a target without ProxyJump, opened already (dial.ts). */
+  socket?: Socket
 }
 
 export interface SshTransport extends Transport {
@@ -66,7 +69,7 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
   const final = {...target, proxyJump: []}
   const finalScope: HopScope = {host: target.label, who: target.label}
   if (target.proxyJump.length === 0) {
-    const opened = await openConnection(final, finalScope, undefined, settings, notes)
+    const opened = await openConnection(final, finalScope, options.socket, settings, notes)
     return makeTransport(target, opened.client, opened.hostKey, notes, async () => undefined)
   }
   const connectTimeout = (hop: SshTarget) => options.connectTimeoutMs ?? hop.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS

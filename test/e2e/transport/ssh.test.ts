@@ -4,6 +4,7 @@ import {createServer, type Server, type Socket} from 'node:net'
 import os from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {dial} from '../../../src/collect/transport/dial.js'
 import {fingerprintSha256} from '../../../src/collect/transport/known-hosts.js'
 import {openJumpChains} from '../../../src/collect/transport/ssh-jumps.js'
 import {connectSsh, type SshConnectOptions, type SshPrompter, type SshTransport} from '../../../src/collect/transport/ssh.js'
@@ -277,6 +278,21 @@ describe('connection failures', () => {
   it('maps a closed port to SSH_REFUSED', async () => {
     const port = await freePort()
     await expect(connect(target(port, [clientKey.file]))).rejects.toMatchObject({code: 'SSH_REFUSED', host: `root@127.0.0.1:${port}`, message: expect.stringContaining(`127.0.0.1:${port}`)})
+  })
+
+  it('reports a dialled connection that failed before ssh2 took it over as SSH_REFUSED, and one that succeeded as usual', async () => {
+    const port = await freePort()
+    const closed = dial('127.0.0.1', port)
+    await new Promise((resolve) => closed.once('close', resolve))
+    await expect(connect(target(port, [clientKey.file]), {socket: closed})).rejects.toMatchObject({code: 'SSH_REFUSED'})
+    const open = dial('127.0.0.1', sshdA.port)
+    await new Promise((resolve) => open.once('connect', resolve))
+    const transport = await connect(target(sshdA.port, [clientKey.file]), {socket: open})
+    try {
+      expect((await transport.exec('echo dialled', {timeoutMs: 10_000, maxBytes: 1024})).stdout.toString()).toBe('dialled\n')
+    } finally {
+      await transport.close()
+    }
   })
 
   it('times out quickly on a listener that never speaks SSH', async () => {
