@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {splitSections} from '../../../src/collect/probe/framing.js'
+import {ProbeParser} from '../../../src/collect/probe/parse.js'
 import {SECTION_PARSERS} from '../../../src/collect/probe/sections.js'
 import type {HostFacts} from '../../../src/types/facts.js'
 import {assertHostFacts} from '../../../src/types/validate.js'
@@ -210,6 +211,22 @@ describe('fuzzing the parser with damaged real output', () => {
     for (let i = 0; i < 150; i++) {
       const {output, label} = mutate(BASE, r, 1 + r.int(2), r.chance(0.05))
       parseChecked(output, `case ${i} (${label})`)
+    }
+  })
+
+  it('gives the same facts fed in random pieces, as a scan reads it, as in one piece, for 300 mutations', () => {
+    const r = new Random(7)
+    for (let i = 0; i < 300; i++) {
+      const {output, label} = mutate(SMALL, r, 1 + r.int(4), false)
+      const bytes = Buffer.from(output)
+      const parser = new ProbeParser(FIXTURE_NONCE)
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + r.int(r.chance(0.5) ? 8 : 4096)
+        parser.push(bytes.subarray(at, at + size))
+        at += size
+      }
+      const pieces = parser.finish({sha256: 'f'.repeat(64), durationMs: 1500, complete: true, collectedAt: '2023-11-21T11:31:00.000Z'}, {name: 'fixture', transport: 'snapshot', sudo: true})
+      expect(pieces, `mutation ${i}: ${label}`).toEqual(parseChecked(output, label))
     }
   })
 
