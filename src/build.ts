@@ -39,8 +39,9 @@ function commandFiles(dir: string): string[] {
 
 /**
  * oclif sorts the command list with localeCompare on every start; the first localeCompare of a
- * process loads ICU's collation data (~11 ms here). Hoist's command ids are lowercase ASCII, so comparing code units
- * gives the same order. The build fails if oclif's line changes, so the patch is never silently lost.
+ * process loads ICU's collation data (~11 ms here). Hoist's command ids are lowercase ASCII, so
+ * comparing code units gives the same order. The build fails if oclif's line changes, so the
+ * patch is never silently lost.
  */
 const oclifCommandSort: Plugin = {
   name: 'oclif-command-sort',

@@ -353,9 +353,7 @@ sec_cron() {
   grep -H -e '^OnCalendar=' -e '^OnBootSec=' -e '^OnUnitActiveSec=' -e '^Unit=' \
     /etc/systemd/system/*.timer /lib/systemd/system/*.timer /usr/lib/systemd/system/*.timer 2>/dev/null
   printf '%s TIMERS-ENABLED\n' "$M"
-  for f in /etc/systemd/system/timers.target.wants/*; do
-    if [ -e "$f" ] || [ -h "$f" ]; then printf '%s\n' "${f##*/}"; fi
-  done
+  list_dirs /etc/systemd/system/timers.target.wants
 }
 
 sec_mounts() {
@@ -365,15 +363,13 @@ sec_mounts() {
   bounded df -kP 2>/dev/null
 }
 
-# Sizes of directories where applications keep state: those their processes hold files open in,
-# their working directories, and the usual data roots. One bounded du for all of them (-l counts a
-# directory nested in another candidate in full; -x stays on one filesystem).
+# Sizes of directories where applications keep state, within HOIST_SIZE_BUDGET seconds in all.
+# Every candidate is listed first with "-" for its size; du's lines follow and give the sizes it
+# found in time. Directories processes hold open (a database's datadir) are sized first, then
+# working directories and the usual data roots with the time left. du is killed at the limit and
+# its buffered lines are lost, so each group is one du (-l counts a directory nested in another
+# candidate in full; -x stays on one filesystem): what a group did not finish stays "-".
 # shellcheck disable=SC2012 # see sec_fds
-# Sizes the candidate data paths within HOIST_SIZE_BUDGET seconds in all. Every candidate is listed
-# first with "-" for its size; du's lines follow and give the sizes it found in time. Directories
-# processes hold open (a database's datadir) are sized first, then working directories and the
-# well-known places with the time left. du is killed at the limit and its buffered lines are lost,
-# so each group is one du: what a group did not finish stays "-".
 sec_datapaths() {
   cd /proc || return 1
   {

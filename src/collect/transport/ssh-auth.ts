@@ -2,7 +2,6 @@ import {readFile} from 'node:fs/promises'
 import {parseKey} from 'ssh2/lib/protocol/keyParser.js'
 import type {AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, KeyboardInteractiveCallback, ParsedKey, Prompt} from 'ssh2'
 
-
 /** Asks the person at the terminal. Answers are used once and never kept, logged or put in messages. */
 export interface SshPrompter {
   password(question: string): Promise<string>
@@ -42,7 +41,6 @@ const MAX_SECRET_TRIES = 3
  */
 export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandlerMiddleware {
   const steps: Step[] = []
-  let noneSent = false
   if (plan.agentSocket) steps.push({kind: 'agent'})
   for (const file of plan.identityFiles) steps.push({kind: 'key', file})
   steps.push({kind: 'keyboard-interactive'}, {kind: 'password'})
@@ -51,6 +49,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
   let passwordTries = 0
   let noPromptNoted = false
   let cancelled = false
+  let noneSent = false
 
   const allowed = (method: AuthenticationType): boolean => record.serverMethods === undefined || record.serverMethods.includes(method)
   const ask = async (question: string, secret: 'password' | 'passphrase'): Promise<string> => {
@@ -62,15 +61,18 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
     }
   }
 
+  // `none`, once, while no attempt has taught the server's methods.
+  const noneIfUnknown = (): AnyAuthMethod | undefined => {
+    if (record.serverMethods !== undefined || noneSent) return undefined
+    noneSent = true
+    return {type: 'none', username: plan.username}
+  }
+
   const nextMethod = async (): Promise<AnyAuthMethod | false> => {
     const username = plan.username
     if (cancelled) {
       record.tried.push('(stopped: the prompt was cancelled)')
       return false
-    }
-    const none = (): AnyAuthMethod => {
-      noneSent = true
-      return {type: 'none', username}
     }
     while (steps.length > 0) {
       const step = steps[0] as Step
@@ -87,7 +89,8 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
         if (key) return {type: 'publickey', username, key}
         continue
       }
-      if (record.serverMethods === undefined && !noneSent) return none()
+      const none = noneIfUnknown()
+      if (none) return none
       const interactive = step.kind === 'keyboard-interactive'
       const spent = interactive
         ? keyboardAttempts >= MAX_SECRET_TRIES || (keyboardAttempts > 0 && keyboardPrompted === 0)
@@ -113,7 +116,7 @@ export function makeAuthHandler(plan: AuthPlan, record: AuthRecord): AuthHandler
       record.tried.push('password')
       return {type: 'password', username, password}
     }
-    return record.serverMethods === undefined && !noneSent ? none() : false
+    return noneIfUnknown() ?? false
   }
 
   const keyboardPrompt = (_name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback): void => {
